@@ -1,0 +1,41 @@
+"""nncourse: the network, loss and optimizer code of the course *How neural networks learn*.
+
+A short tour (each module holds one idea):
+
+- ``activations``: sigmoid, tanh, ReLU, leaky ReLU, linear, softmax, each with its derivative
+- ``losses``: MSE, half sum of squares, MAE, binary and softmax cross-entropy, each with its gradient
+- ``network``: ``Network``, dense layers with an explicit forward and backward pass
+- ``optim``: SGD, momentum and Adam behind one ``step(params, grads)``
+- ``schedules``: learning-rate schedules
+- ``train``: ``train(...)`` for batch, stochastic and mini-batch gradient descent
+- ``data``: the worked example, toy 2-D sets, the 8x8 digits, scaling, splits, mini-batches
+- ``gradcheck``: finite-difference gradients and ``gradient_check``
+- ``symbolic``: SymPy helpers used by the calculus notebooks (SymPy loads on first use)
+"""
+
+from .activations import ReLU, LeakyReLU, Linear, Sigmoid, Softmax, Tanh, get_activation
+from .data import (
+    MinMaxScaler,
+    StandardScaler,
+    load_digits,
+    make_toy,
+    minibatches,
+    one_hot,
+    split,
+    worked_example,
+)
+from .gradcheck import gradient_check, numeric_gradient, relative_error
+from .losses import BCE, MAE, MSE, CrossEntropy, HalfSSE, get_loss
+from .network import Network
+from .optim import SGD, Adam, Momentum, get_optimizer
+from .train import DivergenceError, History, train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Adam", "BCE", "CrossEntropy", "DivergenceError", "HalfSSE", "History", "LeakyReLU",
+    "Linear", "MAE", "MSE", "MinMaxScaler", "Momentum", "Network", "ReLU", "SGD", "Sigmoid",
+    "Softmax", "StandardScaler", "Tanh", "get_activation", "get_loss", "get_optimizer",
+    "gradient_check", "load_digits", "make_toy", "minibatches", "numeric_gradient", "one_hot",
+    "relative_error", "split", "train", "worked_example",
+]

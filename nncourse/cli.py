@@ -1,0 +1,96 @@
+"""The ``nncourse`` command. Each subcommand has ``--help``.
+
+Subcommands are registered in ``COMMANDS``: a function that adds its
+arguments to a parser and returns the function that runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+
+def _lab(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    parser.add_argument("--section", default="01", help="section to open first (default: 01)")
+
+    def run(args):
+        import subprocess
+
+        from . import outline
+
+        notebook = outline.course_root() / outline.section(args.section).notebook
+        return subprocess.call([sys.executable, "-m", "jupyterlab", str(notebook)])
+
+    return run
+
+
+def _outline(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    parser.add_argument("--markdown", action="store_true", help="print the README's outline table")
+
+    def run(args):
+        from . import outline
+
+        if args.markdown:
+            print(outline.readme_outline())
+            return 0
+        title, sections = outline.load()
+        print(title)
+        for s in sections:
+            print(f"  {s.id}  {s.title}  ({s.minutes} min)  {s.notebook}")
+        return 0
+
+    return run
+
+
+def _gradcheck(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    parser.add_argument("sizes", nargs="*", type=int, default=[3, 4, 2], help="layer sizes (default: 3 4 2)")
+    parser.add_argument("--activation", default="tanh", help="hidden activation (default: tanh)")
+    parser.add_argument("--loss", default="mse", help="loss name (default: mse)")
+
+    def run(args):
+        import numpy as np
+
+        from .gradcheck import gradient_check
+        from .network import Network
+
+        net = Network(args.sizes, activation=args.activation, output_activation="sigmoid", seed=1)
+        rng = np.random.default_rng(2)
+        X = rng.normal(size=(5, args.sizes[0]))
+        Y = rng.uniform(size=(5, args.sizes[-1]))
+        if args.loss in ("cross_entropy", "ce"):
+            net.output_activation = __import__("nncourse").Linear()
+            Y = np.eye(args.sizes[-1])[rng.integers(0, args.sizes[-1], 5)]
+        report = gradient_check(net, X, Y, args.loss)
+        for name, err in report.items():
+            print(f"{name}: relative error {err:.2e}")
+        ok = max(report.values()) < 1e-6
+        print("backprop agrees with finite differences" if ok else "MISMATCH: check backprop")
+        return 0 if ok else 1
+
+    return run
+
+
+COMMANDS: dict[str, tuple[str, Callable]] = {
+    "lab": ("open the course in JupyterLab", _lab),
+    "outline": ("list the course's sections from course.yml", _outline),
+    "gradcheck": ("check backprop against finite differences on a small network", _gradcheck),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="nncourse", description="How neural networks learn: course tools.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    runners = {}
+    for name, (summary, add) in COMMANDS.items():
+        runners[name] = add(sub.add_parser(name, help=summary, description=summary))
+    args = parser.parse_args(argv)
+    try:
+        return runners[args.command](args) or 0
+    except (ValueError, FileNotFoundError) as err:
+        print(f"nncourse {args.command}: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

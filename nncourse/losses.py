@@ -1,0 +1,175 @@
+"""Loss functions, each a class with its value ``fn`` and its gradient ``grad``.
+
+Shapes: ``a`` is the network's output and ``y`` the target, both
+``(batch, n_out)``. ``fn`` returns one number, the loss averaged as
+PyTorch's ``reduction="mean"`` does; ``grad`` returns ∂C/∂a with the
+shape of ``a``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .checks import unknown_name
+
+
+class Loss:
+    """Base class. ``needs_probabilities``: outputs must lie in [0, 1]."""
+
+    name = "loss"
+    needs_probabilities = False
+
+    def fn(self, a: np.ndarray, y: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def grad(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __call__(self, a: np.ndarray, y: np.ndarray) -> float:
+        return self.fn(a, y)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class MSE(Loss):
+    """C = (1/N) Σ (a − y)²,  ∂C/∂a = 2(a − y)/N, with N = batch · n_out.
+
+    Same as ``torch.nn.MSELoss()``.
+    """
+
+    name = "mse"
+
+    def fn(self, a, y):
+        return float(np.mean((a - y) ** 2))
+
+    def grad(self, a, y):
+        return 2.0 * (a - y) / a.size
+
+
+class HalfSSE(Loss):
+    """C = (1/batch) Σ ½ (y − a)²,  ∂C/∂a = (a − y)/batch.
+
+    The worked example's E = ½Σ(t − o)², summed over outputs and averaged
+    over the batch. The ½ cancels the 2 of the power rule.
+    """
+
+    name = "half_sse"
+
+    def fn(self, a, y):
+        return float(0.5 * np.sum((y - a) ** 2) / a.shape[0])
+
+    def grad(self, a, y):
+        return (a - y) / a.shape[0]
+
+
+class MAE(Loss):
+    """C = (1/N) Σ |a − y|,  ∂C/∂a = sign(a − y)/N (0 where a = y).
+
+    Same as ``torch.nn.L1Loss()``.
+    """
+
+    name = "mae"
+
+    def fn(self, a, y):
+        return float(np.mean(np.abs(a - y)))
+
+    def grad(self, a, y):
+        return np.sign(a - y) / a.size
+
+
+class BCE(Loss):
+    """C = −(1/N) Σ [y log a + (1 − y) log(1 − a)],  a in [0, 1].
+
+    ∂C/∂a = (a − y) / (a(1 − a)) / N. As in ``torch.nn.BCELoss()``, each
+    log is clamped at −100 and the denominator at 1e-12, so a = 0 or 1
+    gives a large finite loss, never nan.
+    """
+
+    name = "bce"
+    needs_probabilities = True
+    LOG_MIN = -100.0
+
+    def fn(self, a, y):
+        log_a = np.log(np.clip(a, np.exp(self.LOG_MIN), None))
+        log_1ma = np.log(np.clip(1.0 - a, np.exp(self.LOG_MIN), None))
+        return float(-np.mean(y * log_a + (1.0 - y) * log_1ma))
+
+    def grad(self, a, y):
+        return (a - y) / np.maximum(a * (1.0 - a), 1e-12) / a.size
+
+
+class CrossEntropy(Loss):
+    """Softmax cross-entropy on logits ``z``: C = −(1/batch) Σ_i Σ_k y_ik log softmax(z_i)_k.
+
+    ∂C/∂z = (softmax(z) − y)/batch for rows of ``y`` that sum to 1.
+    ``y`` holds one-hot rows or class probabilities, ``(batch, n_classes)``.
+    Same as ``torch.nn.CrossEntropyLoss()``; the network's output
+    activation must be linear, because the softmax is taken here.
+    """
+
+    name = "cross_entropy"
+
+    @staticmethod
+    def log_softmax(z):
+        shifted = z - np.max(z, axis=1, keepdims=True)
+        return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+
+    def fn(self, z, y):
+        return float(-np.sum(y * self.log_softmax(z)) / z.shape[0])
+
+    def grad(self, z, y):
+        p = np.exp(self.log_softmax(z))
+        return (p * np.sum(y, axis=1, keepdims=True) - y) / z.shape[0]
+
+
+LOSSES: dict[str, type[Loss]] = {cls.name: cls for cls in (MSE, HalfSSE, MAE, BCE, CrossEntropy)}
+ALIASES = {"l1": "mae", "l2": "mse", "binary_cross_entropy": "bce", "ce": "cross_entropy"}
+
+
+def get_loss(loss: str | Loss) -> Loss:
+    """Return a loss object from its name (``"mse"``) or the object itself."""
+    if isinstance(loss, Loss):
+        return loss
+    if isinstance(loss, str):
+        key = ALIASES.get(loss.lower(), loss.lower())
+        if key in LOSSES:
+            return LOSSES[key]()
+    raise unknown_name("loss", loss, list(LOSSES))
+
+
+def as_targets(Y, n_out: int, loss: Loss, name: str = "Y") -> np.ndarray:
+    """Check targets against the output layer and return them as ``(batch, n_out)``.
+
+    Cross-entropy also takes class labels, shape ``(batch,)``, which become
+    one-hot rows.
+    """
+    from .checks import as_matrix
+
+    arr = np.asarray(Y)
+    if isinstance(loss, CrossEntropy) and arr.ndim == 1:
+        if arr.size == 0:
+            raise ValueError(f"{name} is empty: expected at least one label.")
+        if not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0 or arr.max() >= n_out:
+            raise ValueError(
+                f"{name} given as labels must be integers in 0..{n_out - 1}; "
+                f"got dtype {arr.dtype}, values {arr.min()}..{arr.max()}."
+            )
+        return np.eye(n_out)[arr]
+    if arr.ndim == 1 and n_out == 1:
+        raise ValueError(
+            f"{name} must be 2-D with shape (batch, 1) to match the network's one output; "
+            f"got 1-D shape {arr.shape}. Use {name}.reshape(-1, 1)."
+        )
+    Y = as_matrix(arr, name)
+    if Y.shape[1] != n_out:
+        raise ValueError(
+            f"{name} has {Y.shape[1]} columns but the network has {n_out} outputs: "
+            f"expected shape (batch, {n_out}), got {Y.shape}."
+        )
+    if loss.needs_probabilities and (Y.min() < 0 or Y.max() > 1):
+        raise ValueError(
+            f"{name} must lie in [0, 1] for the {loss.name} loss; got values from "
+            f"{Y.min()} to {Y.max()}."
+        )
+    return Y

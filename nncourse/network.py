@@ -1,0 +1,209 @@
+"""A fully connected network with an explicit forward and backward pass.
+
+Notation (the README's glossary): layer l maps ``a[l]`` to ``a[l+1]``::
+
+    z = a[l] @ W.T + b        a[l]: (batch, n_in), W: (n_out, n_in), b: (n_out,)
+    a[l+1] = f(z)             z, a[l+1]: (batch, n_out)
+
+``W`` is stored as ``(n_out, n_in)``, like ``torch.nn.Linear``: row j holds
+the weights into neuron j, so ``W[j, k]`` is w_jk, "to j, from k".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .activations import Activation, Linear, ReLU, LeakyReLU, Sigmoid, Softmax, get_activation
+from .checks import as_matrix, unknown_name
+from .losses import CrossEntropy, Loss, as_targets, get_loss
+
+INITS = ("auto", "xavier", "he")
+
+
+class Network:
+    """Dense layers of sizes ``sizes``, e.g. ``Network([64, 32, 10])``.
+
+    ``activation`` is used in the hidden layers and ``output_activation``
+    (default: the same) in the last one; both take a name or an object.
+    Weights start random with a seeded generator: ``"xavier"`` draws
+    N(0, 2/(n_in + n_out)), ``"he"`` draws N(0, 2/n_in), and ``"auto"``
+    picks He for ReLU-like layers and Xavier otherwise. Biases start at 0.
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str | Activation = "sigmoid",
+        output_activation: str | Activation | None = None,
+        init: str = "auto",
+        seed: int | None = 0,
+    ):
+        sizes = list(sizes) if not isinstance(sizes, (str, bytes)) else sizes
+        if (
+            not isinstance(sizes, list)
+            or len(sizes) < 2
+            or not all(isinstance(n, (int, np.integer)) and n >= 1 for n in sizes)
+        ):
+            raise ValueError(
+                f"sizes must list at least two layer widths, each an integer >= 1, "
+                f"e.g. [2, 2, 2]; got {sizes!r}."
+            )
+        if init not in INITS:
+            raise unknown_name("init", init, list(INITS))
+        self.sizes = [int(n) for n in sizes]
+        self.activation = get_activation(activation)
+        self.output_activation = get_activation(
+            output_activation if output_activation is not None else activation
+        )
+        rng = np.random.default_rng(seed)
+        self.weights: list[np.ndarray] = []
+        self.biases: list[np.ndarray] = []
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            he = init == "he" or (init == "auto" and isinstance(self.activation, (ReLU, LeakyReLU)))
+            std = np.sqrt(2.0 / n_in) if he else np.sqrt(2.0 / (n_in + n_out))
+            self.weights.append(rng.normal(0.0, std, size=(n_out, n_in)))
+            self.biases.append(np.zeros(n_out))
+
+    def __repr__(self) -> str:
+        return (
+            f"Network({self.sizes}, activation={self.activation!r}, "
+            f"output_activation={self.output_activation!r})"
+        )
+
+    @property
+    def n_layers(self) -> int:
+        """Number of weight layers (the input layer is not counted)."""
+        return len(self.sizes) - 1
+
+    def activation_of(self, layer: int) -> Activation:
+        """The activation used by weight layer ``layer`` (0 is the first)."""
+        return self.output_activation if layer == self.n_layers - 1 else self.activation
+
+    # -- forward ---------------------------------------------------------
+
+    def forward(self, X) -> np.ndarray:
+        """Output of the network. X: (batch, n_in) -> (batch, n_out)."""
+        return self.trace(X)[1][-1]
+
+    def trace(self, X) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Forward pass keeping every layer: ``(zs, activations)``.
+
+        ``activations[0]`` is ``X``; ``zs[l]`` and ``activations[l + 1]``
+        are the weighted input and output of weight layer ``l``.
+        """
+        self.check_parameters()
+        return self._trace(as_matrix(X, "X", self.sizes[0]))
+
+    def _trace(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        zs, activations = [], [X]
+        for layer, (W, b) in enumerate(zip(self.weights, self.biases)):
+            z = activations[-1] @ W.T + b
+            zs.append(z)
+            activations.append(self.activation_of(layer).fn(z))
+        return zs, activations
+
+    # -- backward --------------------------------------------------------
+
+    def _backward(self, zs, activations, grad_out):
+        """Backpropagate ∂C/∂a of the output through every layer.
+
+        δ[L] = ∂C/∂a ⊙ f'(z[L]);  δ[l] = (δ[l+1] @ W[l+1]) ⊙ f'(z[l]).
+        ∂C/∂W[l] = δ[l].T @ a[l]  (n_out, n_in);  ∂C/∂b[l] = Σ_batch δ[l]  (n_out,).
+        """
+        L = self.n_layers
+        dWs, dbs = [None] * L, [None] * L
+        delta = self.output_activation.backward(zs[-1], activations[-1], grad_out)
+        for layer in range(L - 1, -1, -1):
+            dWs[layer] = delta.T @ activations[layer]
+            dbs[layer] = delta.sum(axis=0)
+            if layer > 0:
+                grad_a = delta @ self.weights[layer]
+                delta = self.activation.backward(zs[layer - 1], activations[layer], grad_a)
+        return dWs, dbs
+
+    def gradients(self, X, Y, loss: str | Loss = "mse") -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """``(dWs, dbs)``: gradients of the loss (mean over the batch) for every layer.
+
+        X: (batch, n_in); Y: (batch, n_out). ``dWs[l]`` has the shape of
+        ``weights[l]`` and ``dbs[l]`` the shape of ``biases[l]``.
+        """
+        X, Y, loss = self.check_data(X, Y, loss)
+        zs, activations = self._trace(X)
+        return self._backward(zs, activations, loss.grad(activations[-1], Y))
+
+    def loss(self, X, Y, loss: str | Loss = "mse") -> float:
+        """Value of ``loss`` on the batch (X, Y)."""
+        X, Y, loss = self.check_data(X, Y, loss)
+        return loss.fn(self._trace(X)[1][-1], Y)
+
+    def predict(self, X) -> np.ndarray:
+        """Class predictions: the index of the largest output, or output > 0.5
+        (> 0 for a linear output) when there is a single output. Shape (batch,)."""
+        out = self.forward(X)
+        if out.shape[1] > 1:
+            return np.argmax(out, axis=1)
+        threshold = 0.0 if isinstance(self.output_activation, Linear) else 0.5
+        return (out[:, 0] > threshold).astype(int)
+
+    def accuracy(self, X, Y) -> float:
+        """Fraction of rows whose predicted class matches ``Y`` (labels or one-hot)."""
+        return accuracy(self.forward(X), np.asarray(Y), isinstance(self.output_activation, Linear))
+
+    # -- checks ----------------------------------------------------------
+
+    def check_parameters(self) -> None:
+        """Make sure every W and b still has the shape the layer sizes imply."""
+        for name, params, shape_of in (
+            ("weights", self.weights, lambda n_in, n_out: (n_out, n_in)),
+            ("biases", self.biases, lambda n_in, n_out: (n_out,)),
+        ):
+            if len(params) != self.n_layers:
+                raise ValueError(f"{name} must hold {self.n_layers} arrays; it holds {len(params)}.")
+            for layer, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
+                p = np.asarray(params[layer], dtype=np.float64)
+                expected = shape_of(n_in, n_out)
+                if p.shape != expected:
+                    hint = ""
+                    if name == "weights" and p.shape == expected[::-1]:
+                        hint = " W is stored as (n_out, n_in), as in torch.nn.Linear: pass W.T."
+                    raise ValueError(
+                        f"{name}[{layer}] must have shape {expected}; got {p.shape}.{hint}"
+                    )
+                if p is not params[layer]:
+                    params[layer] = p
+
+    def check_data(self, X, Y, loss: str | Loss) -> tuple[np.ndarray, np.ndarray, Loss]:
+        """Validate a data set and a loss for this network, once, before heavy work."""
+        self.check_parameters()
+        loss = get_loss(loss)
+        X = as_matrix(X, "X", self.sizes[0])
+        Y = as_targets(Y, self.sizes[-1], loss)
+        if X.shape[0] != Y.shape[0]:
+            raise ValueError(
+                f"X and Y must have one row per example each; got {X.shape[0]} and {Y.shape[0]} rows."
+            )
+        out = self.output_activation
+        if isinstance(loss, CrossEntropy) and not isinstance(out, Linear):
+            raise ValueError(
+                "The cross_entropy loss takes logits and applies softmax itself; "
+                f"the output activation is {out.name}. Use output_activation='linear'."
+            )
+        if loss.needs_probabilities and not isinstance(out, (Sigmoid, Softmax)):
+            raise ValueError(
+                f"The {loss.name} loss needs outputs in [0, 1]; the output activation is "
+                f"{out.name}. Use output_activation='sigmoid'."
+            )
+        return X, Y, loss
+
+
+def accuracy(output: np.ndarray, Y: np.ndarray, logits: bool = False) -> float:
+    """Fraction of correct class predictions. output: (batch, n_out); Y: labels or (batch, n_out)."""
+    if output.shape[1] > 1:
+        pred = np.argmax(output, axis=1)
+        true = Y if Y.ndim == 1 else np.argmax(Y, axis=1)
+    else:
+        pred = output[:, 0] > (0.0 if logits else 0.5)
+        true = (Y.reshape(-1) > 0.5)
+    return float(np.mean(pred == true))
