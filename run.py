@@ -38,7 +38,7 @@ def sh(*cmd, check: bool = True, **kw) -> int:
 
 def setup(mode: str) -> None:
     """Create .venv and install the pinned requirements and nncourse itself."""
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 - a clear message on an old Python
         sys.exit(f"nncourse needs Python >= 3.10; this is {sys.version.split()[0]}.")
     if not PY.exists():
         print(f"Creating {VENV} ...", flush=True)

@@ -13,7 +13,7 @@ A short tour (each module holds one idea):
 - ``symbolic``: SymPy helpers used by the calculus notebooks (SymPy loads on first use)
 """
 
-from .activations import ReLU, LeakyReLU, Linear, Sigmoid, Softmax, Tanh, get_activation
+from .activations import LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh, get_activation
 from .data import (
     MinMaxScaler,
     StandardScaler,

@@ -47,8 +47,9 @@ class Sigmoid(Activation):
         return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
     def derivative(self, z):
-        s = self.fn(z)
-        return s * (1.0 - s)
+        # σ(1 − σ) written as e^(−|z|) / (1 + e^(−|z|))²: no cancellation in the tails.
+        e = np.exp(-np.abs(z))
+        return e / (1.0 + e) ** 2
 
     def backward(self, z, a, grad_a):
         return grad_a * a * (1.0 - a)
@@ -63,7 +64,9 @@ class Tanh(Activation):
         return np.tanh(z)
 
     def derivative(self, z):
-        return 1.0 - np.tanh(z) ** 2
+        # 1 − tanh² written as 4e^(−2|z|) / (1 + e^(−2|z|))²: exact in the tails, no overflow.
+        e = np.exp(-2.0 * np.abs(z))
+        return 4.0 * e / (1.0 + e) ** 2
 
     def backward(self, z, a, grad_a):
         return grad_a * (1.0 - a * a)

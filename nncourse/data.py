@@ -197,7 +197,9 @@ def split(X, y, fractions=(0.6, 0.2, 0.2), seed: int | None = 0):
     n = X.shape[0]
     cuts = np.round(np.cumsum(fractions)[:-1] * n).astype(int)
     if (np.diff(np.concatenate([[0], cuts, [n]])) == 0).any():
-        raise ValueError(f"{n} examples are too few to split into {fractions.tolist()}: a part would be empty.")
+        raise ValueError(
+            f"{n} examples are too few to split into {fractions.tolist()}: a part would be empty."
+        )
     order = np.random.default_rng(seed).permutation(n)
     return [(X[part], y[part]) for part in np.split(order, cuts)]
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .activations import Activation, Linear, ReLU, LeakyReLU, Sigmoid, Softmax, get_activation
+from .activations import Activation, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, get_activation
 from .checks import as_matrix, unknown_name
 from .losses import CrossEntropy, Loss, as_targets, get_loss
 

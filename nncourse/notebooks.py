@@ -76,7 +76,8 @@ def execute(path: str | Path, write: bool = False, timeout: int = 60) -> RunRepo
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error" and not deliberate:
                 report.errors.append(f"cell {index}: {out.get('ename')}: {out.get('evalue')}")
-            if out.get("output_type") == "stream" and out.get("name") == "stderr" and "Warning" in out.get("text", ""):
+            text = out.get("text", "") if out.get("name") == "stderr" else ""
+            if out.get("output_type") == "stream" and "Warning" in text:
                 report.errors.append(f"cell {index}: warning printed: {out['text'].strip()[:200]}")
     if write:
         nbformat.write(nb, str(path))

@@ -92,57 +92,69 @@ def train(
     best = (np.inf, None)
     params = net.weights + net.biases
     bar = _progress_bar(epochs) if progress else None
-    for epoch in range(epochs):
-        start = time.perf_counter()
-        if schedule is not None:
-            opt.lr = float(schedule(epoch))
-        order = rng.permutation(n)
-        total_loss, correct = 0.0, 0.0
-        for first in range(0, n, batch_size):
-            idx = order[first : first + batch_size]
-            xb, yb = X[idx], Y[idx]
-            zs, activations = net._trace(xb)
-            out = activations[-1]
-            batch_loss = loss.fn(out, yb)
-            if not np.isfinite(batch_loss):
-                raise DivergenceError(
-                    f"Training diverged: the loss became {batch_loss} in epoch {epoch + 1}, "
-                    f"batch {first // batch_size + 1}, with lr={opt.lr}. Lower the learning "
-                    "rate (try 10x smaller) or scale the inputs."
-                )
-            total_loss += batch_loss * len(idx)
+    # Overflow is not warned about: a nan or inf loss stops training below, with advice.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(epochs):
+            start = time.perf_counter()
+            if schedule is not None:
+                opt.lr = float(schedule(epoch))
+            mean_loss, acc = _epoch(net, X, Y, loss, opt, batch_size, rng.permutation(n), epoch)
+            history.loss.append(mean_loss)
             if classify:
-                correct += accuracy(out, yb, logits) * len(idx)
-            dWs, dbs = net._backward(zs, activations, loss.grad(out, yb))
-            opt.step(params, dWs + dbs)
-        history.loss.append(total_loss / n)
-        if classify:
-            history.accuracy.append(correct / n)
-        history.lr.append(opt.lr)
-        if has_val:
-            out_val = net._trace(X_val)[1][-1]
-            history.val_loss.append(loss.fn(out_val, Y_val))
-            if classify:
-                history.val_accuracy.append(accuracy(out_val, Y_val, logits))
-            if history.val_loss[-1] < best[0]:
-                best = (history.val_loss[-1], [p.copy() for p in params])
-                history.best_epoch = epoch
-        history.seconds.append(time.perf_counter() - start)
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
-        stop = callback is not None and callback(epoch, history) is True
-        if patience is not None and epoch - history.best_epoch >= patience:
-            history.stopped_early = True
-            stop = True
-        if stop:
-            break
+                history.accuracy.append(acc)
+            history.lr.append(opt.lr)
+            if has_val:
+                out_val = net._trace(X_val)[1][-1]
+                history.val_loss.append(loss.fn(out_val, Y_val))
+                if classify:
+                    history.val_accuracy.append(accuracy(out_val, Y_val, logits))
+                if history.val_loss[-1] < best[0]:
+                    best = (history.val_loss[-1], [p.copy() for p in params])
+                    history.best_epoch = epoch
+            history.seconds.append(time.perf_counter() - start)
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
+            stop = callback is not None and callback(epoch, history) is True
+            if patience is not None and epoch - history.best_epoch >= patience:
+                history.stopped_early = True
+                stop = True
+            if stop:
+                break
     if bar is not None:
         bar.close()
     if patience is not None and best[1] is not None:
         for p, saved in zip(params, best[1]):
             p[...] = saved
     return history
+
+
+def _epoch(net, X, Y, loss, opt, batch_size, order, epoch):
+    """One pass over the data in the given order: one update per batch.
+
+    Returns the mean loss and the accuracy over the epoch, measured on each
+    batch just before its update (as Keras reports them).
+    """
+    total_loss, correct = 0.0, 0.0
+    logits = isinstance(loss, CrossEntropy)
+    for first in range(0, len(order), batch_size):
+        idx = order[first : first + batch_size]
+        xb, yb = X[idx], Y[idx]
+        zs, activations = net._trace(xb)
+        out = activations[-1]
+        batch_loss = loss.fn(out, yb)
+        if not np.isfinite(batch_loss):
+            raise DivergenceError(
+                f"Training diverged: the loss became {batch_loss} in epoch {epoch + 1}, "
+                f"batch {first // batch_size + 1}, with lr={opt.lr}. Lower the learning "
+                "rate (try 10x smaller) or scale the inputs."
+            )
+        total_loss += batch_loss * len(idx)
+        if isinstance(loss, (CrossEntropy, BCE)):
+            correct += accuracy(out, yb, logits) * len(idx)
+        dWs, dbs = net._backward(zs, activations, loss.grad(out, yb))
+        opt.step(net.weights + net.biases, dWs + dbs)
+    return total_loss / len(order), correct / len(order)
 
 
 def _progress_bar(total: int):

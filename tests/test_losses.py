@@ -1,0 +1,132 @@
+"""Every loss's value and gradient: SymPy, finite differences and PyTorch's definitions."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nncourse.gradcheck import numeric_gradient
+from nncourse.losses import BCE, MAE, MSE, CrossEntropy, HalfSSE, as_targets, get_loss
+
+shapes = st.tuples(st.integers(1, 4), st.integers(1, 4))
+
+
+def sample(shape, seed, probabilities=False):
+    rng = np.random.default_rng(seed)
+    if probabilities:
+        return rng.uniform(0.05, 0.95, shape), rng.uniform(0, 1, shape)
+    return rng.normal(size=shape), rng.normal(size=shape)
+
+
+def sympy_loss(loss, n_rows, n_cols):
+    """The loss as a SymPy expression of symbols a_ij and y_ij, following PyTorch's docs."""
+    a = sp.Matrix(n_rows, n_cols, lambda i, j: sp.Symbol(f"a{i}_{j}", real=True))
+    y = sp.Matrix(n_rows, n_cols, lambda i, j: sp.Symbol(f"y{i}_{j}", real=True))
+    N = n_rows * n_cols
+    cells = [(a[i, j], y[i, j]) for i in range(n_rows) for j in range(n_cols)]
+    if isinstance(loss, MSE):
+        expr = sum((ai - yi) ** 2 for ai, yi in cells) / N
+    elif isinstance(loss, HalfSSE):
+        expr = sum(sp.Rational(1, 2) * (yi - ai) ** 2 for ai, yi in cells) / n_rows
+    elif isinstance(loss, MAE):
+        expr = sum(sp.Abs(ai - yi) for ai, yi in cells) / N
+    elif isinstance(loss, BCE):
+        expr = -sum(yi * sp.log(ai) + (1 - yi) * sp.log(1 - ai) for ai, yi in cells) / N
+    else:  # cross-entropy on logits, y as probabilities per row
+        expr = 0
+        for i in range(n_rows):
+            log_norm = sp.log(sum(sp.exp(a[i, k]) for k in range(n_cols)))
+            expr += -sum(y[i, j] * (a[i, j] - log_norm) for j in range(n_cols))
+        expr = expr / n_rows
+    return expr, a, y
+
+
+LOSSES = [MSE(), HalfSSE(), MAE(), BCE(), CrossEntropy()]
+
+
+@pytest.mark.parametrize("loss", LOSSES, ids=lambda loss: loss.name)
+@settings(max_examples=8, deadline=None)
+@given(shape=shapes, seed=st.integers(0, 10_000))
+def test_value_and_gradient_match_sympy(loss, shape, seed):
+    a_val, y_val = sample(shape, seed, probabilities=isinstance(loss, BCE))
+    if isinstance(loss, CrossEntropy):
+        y_val = np.abs(y_val) / np.abs(y_val).sum(axis=1, keepdims=True)  # rows of probabilities
+    expr, a, y = sympy_loss(loss, *shape)
+    subs = {a[i, j]: a_val[i, j] for i in range(shape[0]) for j in range(shape[1])}
+    subs.update({y[i, j]: y_val[i, j] for i in range(shape[0]) for j in range(shape[1])})
+    assert loss.fn(a_val, y_val) == pytest.approx(float(expr.subs(subs)), rel=1e-10)
+    grad = np.array([[float(sp.diff(expr, a[i, j]).subs(subs)) for j in range(shape[1])]
+                     for i in range(shape[0])])
+    np.testing.assert_allclose(loss.grad(a_val, y_val), grad, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("loss", LOSSES, ids=lambda loss: loss.name)
+@settings(max_examples=25, deadline=None)
+@given(shape=shapes, seed=st.integers(0, 10_000))
+def test_gradient_matches_finite_differences(loss, shape, seed):
+    a, y = sample(shape, seed, probabilities=isinstance(loss, BCE))
+    if isinstance(loss, CrossEntropy):
+        y = np.eye(shape[1])[np.random.default_rng(seed).integers(0, shape[1], shape[0])]
+    if isinstance(loss, MAE):
+        a = a + np.where(np.abs(a - y) < 1e-3, 0.01, 0.0)  # keep away from the kink at a = y
+    np.testing.assert_allclose(loss.grad(a, y), numeric_gradient(lambda v: loss.fn(v, y), a),
+                               rtol=1e-5, atol=1e-9)
+
+
+def test_values_match_pytorch_formulas_by_hand():
+    a = np.array([[0.2, 0.9], [0.6, 0.4]])
+    y = np.array([[0.0, 1.0], [1.0, 0.0]])
+    # MSELoss: mean of squares over all 4 elements.
+    assert MSE().fn(a, y) == pytest.approx((0.04 + 0.01 + 0.16 + 0.16) / 4, rel=1e-15)
+    # L1Loss: mean of absolute differences.
+    assert MAE().fn(a, y) == pytest.approx((0.2 + 0.1 + 0.4 + 0.4) / 4, rel=1e-15)
+    # BCELoss: -mean(y log a + (1 - y) log(1 - a)).
+    expected = -(math.log(0.8) + math.log(0.9) + math.log(0.6) + math.log(0.6)) / 4
+    assert BCE().fn(a, y) == pytest.approx(expected, rel=1e-15)
+    # CrossEntropyLoss with class indices [1, 0] on logits.
+    z = np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
+    rows = [-(2.0 - math.log(math.e + math.e**2 + math.e**0.5)),
+            -(0.0 - math.log(1 + math.e**-1 + math.e**3))]
+    assert CrossEntropy().fn(z, as_targets(np.array([1, 0]), 3, CrossEntropy())) == pytest.approx(
+        sum(rows) / 2, rel=1e-14)
+
+
+def test_half_sse_is_the_worked_example_error():
+    # E = ½(0.05 − 0.633698)² + ½(0.82 − 0.648949)² for one example.
+    a = np.array([[0.6336983, 0.6489493]])
+    y = np.array([[0.05, 0.82]])
+    assert HalfSSE().fn(a, y) == pytest.approx(0.5 * (0.05 - 0.6336983) ** 2 + 0.5 * (0.82 - 0.6489493) ** 2)
+
+
+def test_bce_clamps_like_pytorch_so_log0_is_finite():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert BCE().fn(np.array([[0.0]]), np.array([[1.0]])) == pytest.approx(100.0)
+        assert BCE().fn(np.array([[1.0]]), np.array([[1.0]])) == 0.0
+        assert np.isfinite(BCE().grad(np.array([[0.0, 1.0]]), np.array([[1.0, 0.0]]))).all()
+
+
+def test_cross_entropy_is_stable_for_huge_logits():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        z = np.array([[1000.0, -1000.0]])
+        assert CrossEntropy().fn(z, np.array([[1.0, 0.0]])) == 0.0
+        assert CrossEntropy().fn(z, np.array([[0.0, 1.0]])) == pytest.approx(2000.0)
+
+
+def test_cross_entropy_accepts_labels_and_one_hot_alike():
+    z = np.random.default_rng(0).normal(size=(5, 3))
+    labels = np.array([0, 2, 1, 1, 0])
+    one_hot = np.eye(3)[labels]
+    loss = CrossEntropy()
+    assert loss.fn(z, as_targets(labels, 3, loss)) == loss.fn(z, one_hot)
+
+
+def test_names_and_aliases():
+    assert isinstance(get_loss("L1"), MAE) and isinstance(get_loss("ce"), CrossEntropy)
+    with pytest.raises(ValueError, match="Unknown loss 'msee'. Choose one of: bce, cross_entropy, half_sse"):
+        get_loss("msee")
