@@ -25,6 +25,10 @@ class Loss:
     def grad(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def value_and_grad(self, a: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """``(fn(a, y), grad(a, y))``; losses override it to share work between the two."""
+        return self.fn(a, y), self.grad(a, y)
+
     def __call__(self, a: np.ndarray, y: np.ndarray) -> float:
         return self.fn(a, y)
 
@@ -102,8 +106,8 @@ class BCE(Loss):
 class CrossEntropy(Loss):
     """Softmax cross-entropy on logits ``z``: C = −(1/batch) Σ_i Σ_k y_ik log softmax(z_i)_k.
 
-    ∂C/∂z = (softmax(z) − y)/batch for rows of ``y`` that sum to 1.
-    ``y`` holds one-hot rows or class probabilities, ``(batch, n_classes)``.
+    ∂C/∂z = (softmax(z) − y)/batch. ``y`` holds one-hot rows or class
+    probabilities, ``(batch, n_classes)``, each row summing to 1.
     Same as ``torch.nn.CrossEntropyLoss()``; the network's output
     activation must be linear, because the softmax is taken here.
     """
@@ -119,8 +123,20 @@ class CrossEntropy(Loss):
         return float(-np.sum(y * self.log_softmax(z)) / z.shape[0])
 
     def grad(self, z, y):
-        p = np.exp(self.log_softmax(z))
-        return (p * np.sum(y, axis=1, keepdims=True) - y) / z.shape[0]
+        return self.value_and_grad(z, y)[1]
+
+    def value_and_grad(self, z, y):
+        # One softmax serves both. With s = z − max(z) and S = Σ_k e^(s_k) per row,
+        # log softmax = s − log S, so C = (Σ_i log S_i − Σ y ⊙ s)/batch (rows of y sum to 1).
+        shifted = z - np.max(z, axis=1, keepdims=True)
+        e = np.exp(shifted)
+        total = np.sum(e, axis=1, keepdims=True)
+        n = z.shape[0]
+        value = float(np.sum(np.log(total)) - np.vdot(y, shifted)) / n
+        grad = e / total
+        grad -= y
+        grad /= n
+        return value, grad
 
 
 LOSSES: dict[str, type[Loss]] = {cls.name: cls for cls in (MSE, HalfSSE, MAE, BCE, CrossEntropy)}
@@ -166,6 +182,12 @@ def as_targets(Y, n_out: int, loss: Loss, name: str = "Y") -> np.ndarray:
         raise ValueError(
             f"{name} has {Y.shape[1]} columns but the network has {n_out} outputs: "
             f"expected shape (batch, {n_out}), got {Y.shape}."
+        )
+    if isinstance(loss, CrossEntropy) and (Y.min() < 0 or not np.allclose(Y.sum(axis=1), 1.0)):
+        raise ValueError(
+            f"{name} for cross_entropy must hold one-hot rows or class probabilities, each row "
+            f">= 0 and summing to 1; got row sums from {Y.sum(axis=1).min()} to {Y.sum(axis=1).max()}. "
+            "Pass integer labels of shape (batch,) instead, or normalise the rows."
         )
     if loss.needs_probabilities and (Y.min() < 0 or Y.max() > 1):
         raise ValueError(

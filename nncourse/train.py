@@ -8,6 +8,7 @@ one pass over the shuffled data.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,6 +87,7 @@ def train(
             raise ValueError("patience (early stopping) needs validation data: pass X_val and Y_val.")
     classify = isinstance(loss, (CrossEntropy, BCE))
     logits = isinstance(loss, CrossEntropy)
+    labels = (Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0] > 0.5) if classify else None
 
     rng = np.random.default_rng(seed)
     history = History()
@@ -98,7 +100,7 @@ def train(
             start = time.perf_counter()
             if schedule is not None:
                 opt.lr = float(schedule(epoch))
-            mean_loss, acc = _epoch(net, X, Y, loss, opt, batch_size, rng.permutation(n), epoch)
+            mean_loss, acc = _epoch(net, X, Y, labels, loss, opt, batch_size, rng.permutation(n), epoch)
             history.loss.append(mean_loss)
             if classify:
                 history.accuracy.append(acc)
@@ -129,7 +131,7 @@ def train(
     return history
 
 
-def _epoch(net, X, Y, loss, opt, batch_size, order, epoch):
+def _epoch(net, X, Y, labels, loss, opt, batch_size, order, epoch):
     """One pass over the data in the given order: one update per batch.
 
     Returns the mean loss and the accuracy over the epoch, measured on each
@@ -142,17 +144,18 @@ def _epoch(net, X, Y, loss, opt, batch_size, order, epoch):
         xb, yb = X[idx], Y[idx]
         zs, activations = net._trace(xb)
         out = activations[-1]
-        batch_loss = loss.fn(out, yb)
-        if not np.isfinite(batch_loss):
+        batch_loss, grad_out = loss.value_and_grad(out, yb)
+        if not math.isfinite(batch_loss):
             raise DivergenceError(
                 f"Training diverged: the loss became {batch_loss} in epoch {epoch + 1}, "
                 f"batch {first // batch_size + 1}, with lr={opt.lr}. Lower the learning "
                 "rate (try 10x smaller) or scale the inputs."
             )
         total_loss += batch_loss * len(idx)
-        if isinstance(loss, (CrossEntropy, BCE)):
-            correct += accuracy(out, yb, logits) * len(idx)
-        dWs, dbs = net._backward(zs, activations, loss.grad(out, yb))
+        if labels is not None:
+            predicted = out.argmax(axis=1) if out.shape[1] > 1 else out[:, 0] > (0.0 if logits else 0.5)
+            correct += np.count_nonzero(predicted == labels[idx])
+        dWs, dbs = net._backward(zs, activations, grad_out)
         opt.step(net.weights + net.biases, dWs + dbs)
     return total_loss / len(order), correct / len(order)
 
