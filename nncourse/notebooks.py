@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 MAX_CELL_SECONDS = 10.0
+# Run after the notebook's own cells, then removed: the kernel's peak memory in KiB (Linux).
+MEMORY_PROBE = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
 
 
 @dataclass
@@ -22,6 +24,7 @@ class RunReport:
     seconds: float
     cell_seconds: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    peak_mb: float = 0.0  # the kernel's peak resident memory
 
     @property
     def slowest(self) -> float:
@@ -60,6 +63,8 @@ def execute(path: str | Path, write: bool = False, timeout: int = 60) -> RunRepo
 
     path = Path(path)
     nb = read(path)
+    probe = nbformat.v4.new_code_cell(MEMORY_PROBE)
+    nb.cells.append(probe)
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", allow_errors=True,
         resources={"metadata": {"path": str(path.parent.resolve())}},
@@ -67,6 +72,9 @@ def execute(path: str | Path, write: bool = False, timeout: int = 60) -> RunRepo
     start = time.perf_counter()
     client.execute()
     report = RunReport(path, time.perf_counter() - start)
+    nb.cells.remove(probe)
+    printed = "".join(out.get("text", "") for out in probe.get("outputs", []))
+    report.peak_mb = float(printed) / 1024 if printed.strip() else float("nan")
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -96,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.notebooks:
         r = execute(path, write=args.write)
         status = "ok" if r.ok else "FAILED"
-        print(f"{status:6} {path}  total {r.seconds:5.1f} s  slowest cell {r.slowest:4.1f} s")
+        print(f"{status:6} {path}  total {r.seconds:5.1f} s  slowest cell {r.slowest:4.1f} s  "
+              f"peak memory {r.peak_mb:5.0f} MB")
         for e in r.errors:
             print(f"       {e}")
         failed += not r.ok

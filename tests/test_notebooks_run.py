@@ -1,0 +1,48 @@
+"""Every course notebook runs from a fresh kernel with nbclient: no error output,
+no warning, no cell over 10 s, and the kernel stays under 1 GB of memory."""
+
+from pathlib import Path
+
+import pytest
+
+from nncourse import notebooks, outline
+
+ROOT = Path(__file__).resolve().parent.parent
+_, SECTIONS = outline.load(ROOT)
+NOTEBOOKS = [s.notebook for s in SECTIONS if (ROOT / s.notebook).exists()]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_runs_cleanly_and_quickly(notebook):
+    report = notebooks.execute(ROOT / notebook)
+    assert report.errors == [], report.errors
+    slow = [(i, round(s, 1)) for i, s in enumerate(report.cell_seconds) if s > notebooks.MAX_CELL_SECONDS]
+    assert slow == [], f"code cells (index, seconds) over {notebooks.MAX_CELL_SECONDS} s: {slow}"
+    assert report.peak_mb < 1024, f"kernel peak memory {report.peak_mb:.0f} MB"
+
+
+def test_the_runner_reports_errors_and_keeps_deliberate_ones(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("1 / 0"),
+        nbformat.v4.new_code_cell("raise ValueError('on purpose')", metadata={"tags": ["raises-exception"]}),
+        nbformat.v4.new_code_cell("import warnings; warnings.warn('careful')"),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "bad.ipynb"
+    nbformat.write(nb, str(path))
+    report = notebooks.execute(path)
+    assert len(report.errors) == 2
+    assert report.errors[0].startswith("cell 0: ZeroDivisionError")
+    assert "warning printed" in report.errors[1]
+    assert 0 < report.peak_mb < 1024
+
+
+def test_a_corrupt_notebook_gets_a_clear_error(tmp_path):
+    path = tmp_path / "broken.ipynb"
+    path.write_text('{"cells": [', encoding="utf-8")
+    with pytest.raises(ValueError, match="broken.ipynb is not a readable Jupyter notebook"):
+        notebooks.read(path)
