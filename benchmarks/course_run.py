@@ -1,0 +1,40 @@
+"""How long does the whole course take to execute, and how much memory does it use?
+
+    python benchmarks/course_run.py
+
+Runs every notebook listed in course.yml, in order, each from a fresh kernel
+(as nbval and a learner do), and prints each notebook's wall time, its
+slowest cell and the kernel's peak resident memory, then the totals.
+Nothing is written back to the notebooks.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from nncourse import notebooks, outline
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    _, sections = outline.load(ROOT)
+    start = time.perf_counter()
+    peak, slowest = 0.0, 0.0
+    print(f"{'notebook':45} {'seconds':>8} {'slowest cell':>13} {'peak MB':>8}")
+    for s in sections:
+        path = ROOT / s.notebook
+        if not path.exists():
+            print(f"{s.notebook:45} (missing)")
+            continue
+        r = notebooks.execute(path)
+        peak, slowest = max(peak, r.peak_mb), max(slowest, r.slowest)
+        flag = "" if r.ok else "  <- " + "; ".join(r.errors or ["cell over 10 s"])
+        print(f"{s.notebook:45} {r.seconds:8.1f} {r.slowest:13.1f} {r.peak_mb:8.0f}{flag}")
+    total = time.perf_counter() - start
+    print(f"\nwhole course: {total:.1f} s; slowest cell {slowest:.1f} s; largest kernel peak {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
