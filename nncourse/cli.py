@@ -27,12 +27,36 @@ def _lab(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]
 
 def _outline(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
     parser.add_argument("--markdown", action="store_true", help="print the README's outline table")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--check", action="store_true",
+        help="exit 1 listing every way the notebooks, exercises and README disagree with course.yml",
+    )
+    mode.add_argument(
+        "--write", action="store_true",
+        help="regenerate README.md's outline block and each notebook's header cell, then check",
+    )
 
     def run(args):
         from . import outline
 
         if args.markdown:
             print(outline.readme_outline())
+            return 0
+        if args.write:
+            changed = outline.write()
+            for line in changed:
+                print(f"changed {line}")
+            if not changed:
+                print("nothing to change: README outline and header cells already match course.yml")
+        if args.check or args.write:
+            problems = outline.check()
+            for line in problems:
+                print(f"problem: {line}")
+            if problems:
+                print(f"{len(problems)} problem(s); course.yml is the source of truth.")
+                return 1
+            print(f"outline OK: {len(outline.load()[1])} sections in step with course.yml")
             return 0
         title, sections = outline.load()
         print(title)
