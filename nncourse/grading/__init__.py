@@ -1,0 +1,15 @@
+"""Graded exercises: instant feedback for learners, safe batch grading for instructors.
+
+- ``spec``: what a question is (answer name, reference, cases, known mistakes, hints)
+- ``questions/sNN.py``: each section's questions
+- ``wire``: answers to plain data across the kernel boundary (pasted into probe cells)
+- ``judge``: the one place a verdict is made; names typical mistakes
+- ``feedback``: ``Checker`` with ``check("q3")`` and ``hint("q3")`` for the notebook
+- ``markers``: solution markers and stubs; ``release``: source -> student notebooks
+- ``probe``, ``runner``: run a submission in a fresh kernel and read its answers back as data
+- ``grade``: a folder of submissions -> gradebook CSV; ``commands``: the CLI
+"""
+
+from .feedback import Checker
+
+__all__ = ["Checker"]

@@ -1,0 +1,53 @@
+"""The ``nncourse release`` and ``nncourse grade`` subcommands (registered in ``nncourse/cli.py``)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+
+def release_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    """``nncourse release SECTION | --all [-o DIR] [--no-execute]``."""
+    parser.add_argument("section", nargs="?", help="section id (e.g. 06) or notebook stem")
+    parser.add_argument("--all", action="store_true", help="release every section's exercises")
+    parser.add_argument("-o", "--out", type=Path, default=None,
+                        help="folder to write the student notebooks to (default: exercises/student)")
+    parser.add_argument("--no-execute", action="store_true",
+                        help="do not run the student version (outputs stay empty)")
+
+    def run(args: argparse.Namespace) -> int:
+        from .. import outline
+        from .release import release
+
+        if args.all == bool(args.section):
+            raise ValueError("give one section (e.g. `nncourse release 06`) or --all, not both or neither")
+        ids = [s.id for s in outline.load()[1]] if args.all else [args.section]
+        for sid in ids:
+            print(release(sid, args.out, execute=not args.no_execute), flush=True)
+        return 0
+
+    return run
+
+
+def grade_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    """``nncourse grade SECTION_OR_SOURCE FOLDER -o gradebook.csv``."""
+    parser.add_argument("section", help="section id (e.g. 06) or the instructor's source notebook")
+    parser.add_argument("folder", type=Path, help="folder of submitted notebooks (any file names)")
+    parser.add_argument("-o", "--out", type=Path, default=Path("gradebook.csv"), help="gradebook CSV to write")
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="kernels run in parallel (default: 2)")
+    parser.add_argument("--cell-timeout", type=float, default=10, help="seconds per cell (default: 10)")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds per notebook (default: 120)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def run(args: argparse.Namespace) -> int:
+        from .grade import grade
+
+        rows = grade(args.section, args.folder, args.out, jobs=args.jobs, cell_timeout=args.cell_timeout,
+                     notebook_timeout=args.timeout, progress=not args.no_progress)
+        print(f"graded {len(rows)} submission(s) -> {args.out}")
+        for r in rows:
+            print(f"  {r.total:6g}/{r.max_points:g}  {r.status:11}  {r.submission}")
+        return 0
+
+    return run

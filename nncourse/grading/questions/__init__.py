@@ -1,0 +1,1 @@
+"""Each section's graded questions: module ``sNN`` holds a list ``QUESTIONS``."""

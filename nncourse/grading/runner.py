@@ -1,0 +1,185 @@
+"""Run one submission in a fresh kernel, with time limits, and collect its probe outputs.
+
+``run_submission(data, questions, cases)`` takes the submission's bytes (it
+never touches the original file), writes a copy into a new temporary folder
+(the kernel's working directory), appends one probe cell per question and
+executes everything with nbclient:
+
+- each cell gets at most ``cell_timeout`` seconds; a cell that runs over is
+  interrupted and recorded, and execution goes on with the next cell;
+- the whole notebook gets at most ``notebook_timeout`` seconds;
+- if the kernel dies (``os._exit``, a crash, ``exit()``), a fresh kernel
+  replays the notebook without the cell that killed it (at most twice);
+- processes the kernel started are killed when it is shut down.
+
+The result holds plain data only; judging happens in ``grade.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import probe
+from .spec import Question, bank
+
+MAX_RESTARTS = 2
+
+
+@dataclass
+class RunResult:
+    """What came back from one submission's kernel."""
+
+    status: str = "ok"  # ok | unreadable | timeout | kernel-died
+    notes: list[str] = field(default_factory=list)
+    outcomes: dict[str, list[dict] | None] = field(default_factory=dict)
+    probe_problems: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)
+    section: str | None = None
+    seconds: float = 0.0
+    gradebook_changed: bool = False
+
+
+def _kill_children(client) -> None:
+    """Kill every process the kernel started (best effort; needs psutil)."""
+    try:
+        import psutil
+
+        pid = client.km.provisioner.process.pid
+        for child in psutil.Process(pid).children(recursive=True):
+            child.kill()
+    except Exception:  # the kernel may be gone already, or psutil missing
+        pass
+
+
+def _execute(nb, cells: list[int], skip: set[int], workdir: Path, cell_timeout: float,
+             deadline: float) -> tuple[str, int | None, list[str]]:
+    """Execute ``cells`` of ``nb`` in one fresh kernel. Returns (status, index of the
+    cell that killed the kernel or None, notes)."""
+    from jupyter_core.utils import run_sync
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    notes: list[str] = []
+    client = NotebookClient(nb, kernel_name="python3", timeout=int(cell_timeout), allow_errors=True,
+                            shutdown_kernel="immediate", startup_timeout=60,
+                            resources={"metadata": {"path": str(workdir)}})
+    try:
+        with client.setup_kernel(stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL):
+            for index in cells:
+                if index in skip:
+                    continue
+                remaining = deadline - time.monotonic()
+                if remaining <= 1:
+                    notes.append("notebook time limit reached; the cells after it did not run")
+                    return "timeout", None, notes
+                client.timeout = max(1, int(min(cell_timeout, remaining)))
+                try:
+                    client.execute_cell(nb.cells[index], index)
+                except CellTimeoutError:
+                    notes.append(f"code cell {index + 1} timed out after {client.timeout} s and was interrupted")
+                    try:
+                        run_sync(client.km.interrupt_kernel)()
+                    except Exception:
+                        pass
+                except DeadKernelError:
+                    return "kernel-died", index, notes
+            _kill_children(client)
+    except DeadKernelError:
+        return "kernel-died", None, notes
+    except Exception as err:  # kernel failed to start, zmq trouble, ...
+        notes.append(f"grader could not run the kernel: {type(err).__name__}: {str(err)[:200]}")
+        return "kernel-died", None, notes
+    return "ok", None, notes
+
+
+def _fingerprint(path: Path | None) -> tuple | None:
+    if path is None or not path.exists():
+        return None
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns, path.read_bytes())
+
+
+def run_submission(data: bytes, section: str, cases: dict[str, list[dict]],
+                   cell_timeout: float = 10, notebook_timeout: float = 120,
+                   gradebook: Path | None = None) -> RunResult:
+    """Execute a submission (its bytes) and return the probe outputs of every question of
+    ``section``; ``cases`` gives each question's cases (public and hidden)."""
+    import nbformat
+
+    questions: list[Question] = list(bank(section).values())
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # nbclient's leftover tasks after a timeout
+    result = RunResult()
+    start = time.monotonic()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. cells without ids: harmless for grading
+            nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        if not isinstance(nb.get("cells"), list):
+            raise ValueError("no list of cells")
+    except Exception as err:
+        result.status = "unreadable"
+        result.notes.append(f"not a readable notebook ({type(err).__name__}: {str(err)[:120]})")
+        return result
+    result.section = str(nb.metadata.get("nncourse", {}).get("section", "")) or None
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nncourse", {})
+        if cell.get("cell_type") == "markdown" and meta.get("role") == "answer":
+            result.answers[str(meta.get("question"))] = str(cell.get("source", ""))
+    code = [c for c in nb.cells if c.get("cell_type") == "code"]
+    for c in code:
+        c["outputs"], c["execution_count"] = [], None
+    nonce = probe.new_nonce()
+    auto = [q for q in questions if q.kind != "manual"]
+    probes = {}
+    for q in auto:
+        probes[q.id] = len(code)
+        code.append(nbformat.v4.new_code_cell(probe.probe_source(q, cases[q.id], nonce)))
+    nb.cells = code
+    workdir = Path(tempfile.mkdtemp(prefix="nncourse-grade-"))
+    before = _fingerprint(gradebook)
+    try:
+        deadline = start + notebook_timeout
+        skip: set[int] = set()
+        for attempt in range(MAX_RESTARTS + 1):
+            for c in nb.cells:
+                c["outputs"] = []
+            status, killer, notes = _execute(nb, list(range(len(code))), skip, workdir, cell_timeout, deadline)
+            result.notes += notes
+            if status != "kernel-died" or killer is None or attempt == MAX_RESTARTS:
+                break
+            skip.add(killer)
+            where = next((q for q, i in probes.items() if i == killer), None)
+            place = f"the {where} probe" if where else f"code cell {killer + 1}"
+            result.notes.append(f"the kernel died in {place} (os._exit, exit() or a crash); "
+                                "reran the notebook without that cell")
+            if where:
+                result.probe_problems[where] = "calling the answer killed the kernel"
+        if status != "ok" or skip:
+            result.status = "kernel-died" if skip else status
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    result.gradebook_changed = _fingerprint(gradebook) != before
+    first_probe = min(probes.values(), default=len(code))
+    for index, cell in enumerate(nb.cells[:first_probe]):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                result.notes.append(f"code cell {index + 1} raised {out.get('ename')}: {str(out.get('evalue'))[:80]}")
+    if result.status == "ok" and any("timed out" in n for n in result.notes):
+        result.status = "timeout"
+    for q in auto:
+        if q.id in result.probe_problems:
+            result.outcomes[q.id] = None
+            continue
+        outputs = nb.cells[probes[q.id]].get("outputs", [])
+        result.outcomes[q.id] = probe.read_outcomes(outputs, q.id, nonce, len(cases[q.id]))
+        if result.outcomes[q.id] is None:
+            result.probe_problems[q.id] = "no answer came back (the notebook timed out, crashed or hid the output)"
+    result.seconds = time.monotonic() - start
+    return result

@@ -1,0 +1,74 @@
+"""What a graded question is: its answer's name, reference, test cases and known mistakes.
+
+Each section's questions live in ``nncourse/grading/questions/sNN.py`` as a
+list ``QUESTIONS``. A question of kind
+
+- ``"function"`` names a function the learner writes; each case is a dict of
+  keyword arguments (lists become float arrays, see ``wire.decode_args``);
+- ``"value"`` names a variable the learner sets (one case, ``{}``);
+- ``"manual"`` is a written answer that the instructor marks.
+
+The expected answer is ``reference(**case)``, computed where the verdict is
+made (the learner's kernel for ``check``, the grader's own process for
+grading). A :class:`Mistake` is a known-wrong variant of the reference with
+the same signature: when a learner's output matches it, feedback names it.
+Hidden cases are not here: they live in the instructor's source notebook
+(``grader.hidden_tests("q3", [...])`` cells), which the student version drops.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known-wrong variant: ``name`` is shown as the diagnosis, ``fix`` says what to change."""
+
+    name: str
+    fix: str
+    fn: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One graded question (see the module docstring for the kinds)."""
+
+    id: str
+    points: float
+    title: str
+    kind: str = "function"
+    name: str = ""
+    reference: Callable[..., Any] | None = None
+    cases: tuple[dict, ...] = ({},)
+    mistakes: tuple[Mistake, ...] = ()
+    hints: tuple[str, ...] = ()
+    validate: Callable[[Any], tuple[bool, str]] | None = None
+    lists: tuple[str, ...] = ()
+    functions: tuple[str, ...] = ()
+    batch_arg: str | None = None
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("function", "value", "manual"):
+            raise ValueError(f"{self.id}: kind must be function, value or manual; got {self.kind!r}.")
+        if self.kind != "manual" and not self.name:
+            raise ValueError(f"{self.id}: a {self.kind} question needs the name of the answer.")
+        if self.kind != "manual" and self.reference is None and self.validate is None:
+            raise ValueError(f"{self.id}: give a reference or a validate function.")
+
+
+def bank(section_id: str) -> dict[str, Question]:
+    """The questions of a section, by id, in order: ``bank("06")["q3"]``."""
+    try:
+        module = importlib.import_module(f"nncourse.grading.questions.s{section_id}")
+    except ModuleNotFoundError as err:
+        raise ValueError(f"No graded questions for section {section_id!r}.") from err
+    questions = {q.id: q for q in module.QUESTIONS}
+    if len(questions) != len(module.QUESTIONS):
+        raise ValueError(f"Section {section_id} has two questions with the same id.")
+    return questions
