@@ -10,6 +10,8 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from .grading import commands as _grading
+
 
 def _lab(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
     parser.add_argument("--section", default="01", help="section to open first (default: 01)")
@@ -99,6 +101,8 @@ COMMANDS: dict[str, tuple[str, Callable]] = {
     "lab": ("open the course in JupyterLab", _lab),
     "outline": ("list the course's sections from course.yml", _outline),
     "gradcheck": ("check backprop against finite differences on a small network", _gradcheck),
+    "release": ("make the student versions of the exercise notebooks", _grading.release_command),
+    "grade": ("grade a folder of submitted exercise notebooks into a CSV", _grading.grade_command),
 }
 
 
