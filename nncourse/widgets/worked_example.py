@@ -259,7 +259,7 @@ def network_png(step: int) -> bytes:
                  title=f"{fac.target}, step {int(step) + 1}: {fac.name}")
     fig.subplots_adjust(left=0, right=1, bottom=0, top=0.93)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
+    fig.savefig(buffer, format="png", dpi=100)
     return buffer.getvalue()
 
 
@@ -277,7 +277,7 @@ class StepThrough:
                                         continuous_update=True)
         self.readout = widgets.HTML(value=readout_html(0))
         self.readout.add_class("nncourse-readout")
-        self.picture = widgets.Image(value=network_png(0), format="png", width=600)
+        self.picture = widgets.Image(value=network_png(0), format="png", width=720)
         self.previous = widgets.Button(description="previous", icon="arrow-left")
         self.next = widgets.Button(description="next factor", icon="arrow-right")
         self.previous.on_click(lambda _: self.move(-1))
