@@ -67,6 +67,7 @@ def execute(path: str | Path, write: bool = False, timeout: int = 60) -> RunRepo
     nb.cells.append(probe)
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+        store_widget_state=False,  # live kernels rebuild widgets; saved state only bloats the file
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
     start = time.perf_counter()
