@@ -89,6 +89,7 @@ def execute(path: str | Path, write: bool = False, timeout: int = 60) -> RunRepo
             if out.get("output_type") == "stream" and "Warning" in text:
                 report.errors.append(f"cell {index}: warning printed: {out['text'].strip()[:200]}")
     if write:
+        nb.metadata.pop("widgets", None)  # state left by an earlier run that stored it
         nbformat.write(nb, str(path))
     return report
 
