@@ -1,0 +1,137 @@
+"""Notebook 05: the value and the gradient of MSE, MAE and BCE for one prediction.
+
+For one prediction ŷ of a target y (a batch of one, so every mean is over N = 1)::
+
+    MSE  C = (ŷ − y)²                            dC/dŷ = 2(ŷ − y)
+    MAE  C = |ŷ − y|                             dC/dŷ = sign(ŷ − y)   (0 at ŷ = y)
+    BCE  C = −(y·log ŷ + (1 − y)·log(1 − ŷ))     dC/dŷ = (ŷ − y) / (ŷ(1 − ŷ))
+
+The numbers come from :mod:`nncourse.losses` (``fn`` and ``grad`` on 1×1 arrays), so the
+widget shows exactly what the library computes; the tests compare them with the formulas.
+
+- :func:`loss_table` -- {name: (value, gradient)} for one (ŷ, y);
+- :func:`cost_readout` -- the widget's readout HTML (pure);
+- :func:`draw_costs` / :func:`costs_png` -- the three losses against ŷ, with ŷ marked;
+- :func:`cost_explorer` -- the widget: a slider for ŷ and a toggle for the target y.
+"""
+
+from __future__ import annotations
+
+import io
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..losses import BCE, MAE, MSE, Loss
+
+#: The losses the widget shows, in order.
+LOSSES: dict[str, Loss] = {"MSE": MSE(), "MAE": MAE(), "BCE": BCE()}
+#: Initial slider value and target; :func:`cost_readout` uses them as defaults.
+DEFAULT_PREDICTION = 0.7
+DEFAULT_TARGET = 1.0
+#: Slider range: ŷ is a probability strictly between 0 and 1 (BCE is infinite at the ends).
+PREDICTION_MIN, PREDICTION_MAX, PREDICTION_STEP = 0.01, 0.99, 0.01
+
+
+def loss_table(prediction: float, target: float = DEFAULT_TARGET) -> dict[str, tuple[float, float]]:
+    """``{"MSE": (C, dC/dŷ), "MAE": ..., "BCE": ...}`` for one prediction ŷ and target y.
+
+    Computed with nncourse's losses on arrays of shape (1, 1).
+    """
+    a = np.array([[float(prediction)]])
+    y = np.array([[float(target)]])
+    return {name: (loss.fn(a, y), float(loss.grad(a, y)[0, 0])) for name, loss in LOSSES.items()}
+
+
+def _num(x: float, digits: int = 4) -> str:
+    text = f"{x:.{digits}f}"
+    if float(text) == 0:
+        text = f"{0:.{digits}f}"
+    return text.replace("-", "\u2212")
+
+
+def cost_readout(prediction: float, target: float = DEFAULT_TARGET) -> str:
+    """The readout of the cost widget, as HTML: each loss and its gradient at (ŷ, y).
+
+    Pure: the same (ŷ, y) always gives the same string. ``target`` defaults to the toggle's
+    initial value, so with the toggle untouched the readout is ``cost_readout(slider.value)``.
+    """
+    rows = "".join(
+        f"<tr><td>{name}</td><td style='text-align:right'>{_num(value)}</td>"
+        f"<td style='text-align:right'>{_num(grad)}</td></tr>"
+        for name, (value, grad) in loss_table(prediction, target).items()
+    )
+    return (
+        f"<div><b>prediction ŷ = {_num(prediction, 2)}, target y = {target:g}</b>"
+        f"<table><tr><th>loss</th><th>C</th><th>dC/dŷ</th></tr>{rows}</table></div>"
+    )
+
+
+def draw_costs(ax, prediction: float, target: float = DEFAULT_TARGET):
+    """Plot MSE, MAE and BCE against ŷ in (0, 1) for the target y, marking ŷ = ``prediction``."""
+    p = np.linspace(0.005, 0.995, 199)
+    y = np.full((p.size, 1), float(target))
+    for i, (name, loss) in enumerate(LOSSES.items()):
+        values = [loss.fn(p[m : m + 1, None], y[m : m + 1]) for m in range(p.size)]
+        ax.plot(p, values, color=f"C{i}", label=name)
+        value = loss_table(prediction, target)[name][0]
+        ax.plot([prediction], [value], "o", color=f"C{i}")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 5)
+    ax.set_xlabel("prediction ŷ")
+    ax.set_ylabel(f"loss C (target y = {target:g})")
+    ax.legend(loc="upper center", fontsize=8)
+    return ax
+
+
+def costs_png(prediction: float, target: float = DEFAULT_TARGET) -> bytes:
+    """PNG bytes of :func:`draw_costs`, drawn off-screen."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(5.0, 3.2))
+    FigureCanvasAgg(fig)
+    draw_costs(fig.add_subplot(), prediction, target)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80)
+    return buffer.getvalue()
+
+
+class CostExplorer:
+    """A slider for the prediction ŷ, a toggle for the target y, the losses' readout and plot.
+
+    Attributes: ``slider`` (FloatSlider 0.01..0.99, step 0.01), ``target`` (ToggleButtons,
+    y = 1 or y = 0), ``readout`` (HTML with class ``nncourse-readout``, always
+    ``cost_readout(slider.value, target.value)``), ``picture`` (Image), ``box`` (to display).
+    """
+
+    def __init__(self, description: str = "predicted ŷ"):
+        self.slider = widgets.FloatSlider(value=DEFAULT_PREDICTION, min=PREDICTION_MIN, max=PREDICTION_MAX,
+                                          step=PREDICTION_STEP, readout_format=".2f", description=description,
+                                          style={"description_width": "initial"})
+        self.target = widgets.ToggleButtons(options=[("target y = 1", 1.0), ("target y = 0", 0.0)],
+                                            value=DEFAULT_TARGET)
+        self.readout = widgets.HTML(value=cost_readout(self.slider.value, self.target.value))
+        self.readout.add_class("nncourse-readout")
+        self.picture = widgets.Image(value=costs_png(self.slider.value, self.target.value), format="png")
+        self.slider.observe(self._update, names="value")
+        self.target.observe(self._update, names="value")
+        self.box = _Panel([widgets.HBox([self.slider, self.target]), self.readout, self.picture])
+
+    def _update(self, change=None) -> None:
+        p, y = self.slider.value, self.target.value
+        self.readout.value = cost_readout(p, y)
+        self.picture.value = costs_png(p, y)
+
+
+class _Panel(widgets.VBox):
+    """A VBox with a short, fixed text form (the default one would print the PNG bytes)."""
+
+    def __repr__(self) -> str:
+        return "CostExplorer(MSE, MAE and BCE of one prediction, with their gradients)"
+
+
+def cost_explorer(description: str = "predicted ŷ") -> CostExplorer:
+    """Build the cost widget; display its ``.box``."""
+    return CostExplorer(description)
