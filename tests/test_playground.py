@@ -1,0 +1,256 @@
+"""The playground of notebook 11, driven from Python as a learner would drive it in the browser:
+set the controls, click the buttons, tick the Play widget, read the status and the picture."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from nncourse import Adam, Network, make_toy, split
+from nncourse.widgets.playground import Playground, parameter_counter, parameter_readout
+from nncourse.widgets.playground_model import (
+    LIMIT,
+    PlaygroundModel,
+    Settings,
+    n_parameters,
+    network_sizes,
+)
+
+
+@pytest.fixture
+def panel():
+    return Playground()
+
+
+def tick(panel: Playground) -> None:
+    """What the browser does on each beat of the Play widget: raise its value by one."""
+    panel._last_tick_end = 0.0  # ticks in a test come faster than any browser sends them
+    panel.play.value += 1
+
+
+def test_panel_starts_at_epoch_zero_with_a_picture(panel):
+    assert panel.model.epoch == 0
+    assert "Epoch 0" in panel.status.value and "paused" in panel.status.value
+    assert panel.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert panel.controls["dataset"].value == "circle"
+    assert panel.model.sizes == [2, 4, 4, 1]
+    assert "2-4-4-1, 37 weights and biases" in panel.status.value
+
+
+def test_step_button_advances_the_epoch(panel):
+    before = panel.image.value
+    for _ in range(3):
+        panel.step_button.click()
+    assert panel.model.epoch == 3
+    assert len(panel.model.train_losses) == len(panel.model.test_losses) == 4
+    assert "Epoch 3" in panel.status.value
+    assert panel.image.value != before
+
+
+def test_losses_drop_on_the_easy_gauss_set(panel):
+    panel.controls["dataset"].value = "gauss"
+    first_train, first_test = panel.model.train_loss, panel.model.test_loss
+    assert first_train > 0.6 and first_test > 0.6  # about log 2: a guess
+    for _ in range(20):
+        panel.step_button.click()
+    assert panel.model.epoch == 20
+    assert panel.model.train_loss < first_train / 5
+    assert panel.model.test_loss < first_test / 5
+    assert panel.model.accuracy("test") > 0.95
+    assert f"{panel.model.test_loss:.4f}" in panel.status.value
+
+
+def test_reset_restores_epoch_zero_and_the_same_initial_weights(panel):
+    initial = [w.copy() for w in panel.model.net.weights]
+    first_losses = (panel.model.train_loss, panel.model.test_loss)
+    for _ in range(5):
+        panel.step_button.click()
+    run = list(panel.model.test_losses)
+    assert not np.allclose(panel.model.net.weights[0], initial[0])
+    panel.reset_button.click()
+    assert panel.model.epoch == 0 and "Epoch 0" in panel.status.value
+    for w, w0 in zip(panel.model.net.weights, initial):
+        np.testing.assert_array_equal(w, w0)
+    # the same weights an independent Network with the same seed draws
+    fresh = Network([2, 4, 4, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    for w, w0 in zip(panel.model.net.weights, fresh.weights):
+        np.testing.assert_array_equal(w, w0)
+    assert (panel.model.train_loss, panel.model.test_loss) == first_losses
+    for _ in range(5):
+        panel.step_button.click()
+    assert panel.model.test_losses == run  # seeded: the same run again
+
+
+def test_same_settings_give_the_same_run_in_two_panels():
+    a, b = Playground(dataset="xor", seed=3), Playground(dataset="xor", seed=3)
+    for _ in range(4):
+        a.step_button.click()
+        b.step_button.click()
+    assert a.model.train_losses == b.model.train_losses
+    assert a.image.value == b.image.value
+    c = Playground(dataset="xor", seed=4)
+    assert not np.array_equal(c.model.X_train, a.model.X_train)
+
+
+def test_changing_the_data_set_changes_the_data(panel):
+    panel.step_button.click()
+    X_before, y_before = panel.model.X_train.copy(), panel.model.y_train.copy()
+    panel.controls["dataset"].value = "xor"
+    assert panel.model.epoch == 0
+    # circle and xor draw the same uniform points from the same seed; the labels differ
+    assert not np.array_equal(panel.model.y_train, y_before)
+    X, y = make_toy("xor", n=400, noise=0.0, seed=0)
+    (X_train, y_train), (X_test, y_test) = split(X, y, (0.5, 0.5), seed=0)
+    np.testing.assert_array_equal(panel.model.X_train, X_train)
+    np.testing.assert_array_equal(panel.model.y_test, y_test)
+    # xor labels: 1 where the signs of x1 and x2 differ
+    np.testing.assert_array_equal(panel.model.y_train, (X_train[:, 0] * X_train[:, 1] < 0).astype(int))
+    panel.controls["noise"].value = 0.2
+    assert not np.array_equal(panel.model.X_train, X_train)
+    assert panel.model.settings.noise == 0.2
+    panel.controls["dataset"].value = "spiral"
+    assert not np.array_equal(panel.model.X_train, X_before)
+    assert np.hypot(*panel.model.X_train.T).max() < 1 + 5 * 0.2  # spiral radius <= 1, plus the noise
+
+
+def test_architecture_controls_reset_and_rebuild_the_network(panel):
+    panel.step_button.click()
+    panel.controls["hidden_layers"].value = 3
+    panel.controls["neurons"].value = 6
+    assert panel.model.sizes == [2, 6, 6, 6, 1] and panel.model.epoch == 0
+    assert "2-6-6-6-1, 109 weights and biases" in panel.status.value
+    panel.controls["activation"].value = "relu"
+    assert panel.model.net.activation.name == "relu" and panel.model.net.output_activation.name == "sigmoid"
+    panel.step_button.click()
+    panel.controls["loss"].value = "mse"
+    assert panel.model.epoch == 0
+    expected = float(np.mean((panel.model.net.forward(panel.model.X_train) - panel.model.Y_train) ** 2))
+    assert panel.model.train_loss == pytest.approx(expected, rel=1e-12)
+
+
+def test_optimizer_learning_rate_and_batch_size_apply_on_the_fly(panel):
+    for _ in range(2):
+        panel.step_button.click()
+    weights = [w.copy() for w in panel.model.net.weights]
+    panel.controls["lr"].value = 0.03
+    panel.controls["optimizer"].value = "adam"
+    panel.controls["batch_size"].value = 25
+    assert panel.model.epoch == 2
+    assert isinstance(panel.model.optimizer, Adam) and panel.model.optimizer.lr == 0.03
+    for w, w0 in zip(panel.model.net.weights, weights):
+        np.testing.assert_array_equal(w, w0)
+    panel.step_button.click()
+    assert panel.model.epoch == 3
+    assert panel.model.optimizer.t == 200 // 25  # one Adam step per mini-batch of the 200 training points
+
+
+def test_play_and_pause(panel):
+    tick(panel)
+    assert panel.model.epoch == 0  # not playing: a stray tick does nothing
+    panel.play.playing = True
+    assert panel.running and panel.step_button.disabled and "running" in panel.status.value
+    tick(panel)
+    assert 1 <= panel.model.epoch <= panel.epochs_per_tick
+    epoch = panel.model.epoch
+    tick(panel)
+    assert panel.model.epoch > epoch
+    panel.play.playing = False
+    assert not panel.running and not panel.step_button.disabled and "paused" in panel.status.value
+    epoch = panel.model.epoch
+    tick(panel)
+    assert panel.model.epoch == epoch
+
+
+def test_ticks_that_queued_up_are_skipped(panel):
+    panel.play.playing = True
+    tick(panel)
+    epoch = panel.model.epoch
+    panel.play.value += 1  # arrives straight after the last update ended: a backlog
+    assert panel.model.epoch == epoch
+
+
+def test_divergence_stops_play_and_says_so(panel):
+    panel.play.playing = True
+    panel.model.net.weights[0][:] = np.nan
+    tick(panel)
+    assert panel.model.diverged and not panel.running
+    assert "diverged" in panel.status.value
+    assert panel.model.step(3) == 0
+    assert np.all(panel.model.boundary() == 0.5)
+    panel.reset_button.click()
+    assert not panel.model.diverged and panel.model.epoch == 0
+
+
+def test_one_update_takes_less_than_a_fifth_of_a_second():
+    """The responsiveness bound: median wall time of one update (train a chunk + redraw)."""
+    panel = Playground(dataset="spiral", hidden_layers=6, neurons=8, batch_size=1)  # the heaviest settings
+    panel.step_button.click()  # warm up
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        panel.step_button.click()
+        times.append(time.perf_counter() - start)
+    panel.play.playing = True
+    for _ in range(5):
+        start = time.perf_counter()
+        tick(panel)
+        times.append(time.perf_counter() - start)
+    assert panel.model.epoch > 6
+    assert np.median(times) < 0.2, f"update times (s): {np.round(times, 3)}"
+    assert np.median(panel.update_seconds[-10:]) < 0.2
+
+
+def test_boundary_is_the_network_output_over_the_grid():
+    model = PlaygroundModel(dataset="gauss")
+    model.step(10)
+    b = model.boundary(50)
+    assert b.shape == (50, 50)
+    assert b.min() >= 0 and b.max() <= 1 and b.min() < 0.5 < b.max()
+    axis = np.linspace(-LIMIT, LIMIT, 50)
+    i, j = 7, 41  # row i is x2 = axis[i], column j is x1 = axis[j] (imshow origin="lower")
+    assert b[i, j] == pytest.approx(model.net.forward(np.array([[axis[j], axis[i]]]))[0, 0], rel=1e-12)
+    # gauss: class 1 sits around (0.5, 0.5), class 0 around (-0.5, -0.5)
+    assert b[-1, -1] > 0.9 and b[0, 0] < 0.1
+
+
+def test_model_run_is_bounded_by_epochs_and_time():
+    model = PlaygroundModel()
+    assert model.run(seconds=10.0, max_epochs=4) == 4
+    start = time.perf_counter()
+    done = model.run(seconds=0.0, max_epochs=100)
+    assert done == 1 and time.perf_counter() - start < 0.2
+
+
+def test_settings_are_checked():
+    with pytest.raises(ValueError, match="dataset"):
+        PlaygroundModel(dataset="moon")
+    with pytest.raises(ValueError, match="unknown setting"):
+        PlaygroundModel().update(colour="red")
+    with pytest.raises(ValueError, match="hidden_layers"):
+        PlaygroundModel(hidden_layers=-1)
+
+
+def test_no_hidden_layer_is_logistic_regression():
+    model = PlaygroundModel(Settings(hidden_layers=0))
+    assert model.sizes == [2, 1] and n_parameters(model.sizes) == 3
+
+
+@pytest.mark.parametrize("neurons", [1, 4, 8])
+def test_parameter_readout_counts_weights_and_biases(neurons):
+    net = Network(network_sizes(2, neurons))
+    counted = sum(w.size for w in net.weights) + sum(b.size for b in net.biases)
+    assert n_parameters(net.sizes) == counted == neurons**2 + 5 * neurons + 1
+    assert parameter_readout(neurons) == (
+        f"2-{neurons}-{neurons}-1 network: <b>{counted}</b> weights and biases"
+    )
+
+
+def test_parameter_counter_readout_follows_the_slider():
+    box = parameter_counter()
+    slider, readout = box.children
+    assert slider.description == "Hidden width" and "nncourse-readout" in readout._dom_classes
+    assert readout.value == parameter_readout(slider.value)
+    slider.value = 7
+    assert readout.value == parameter_readout(7) and "<b>85</b>" in readout.value
