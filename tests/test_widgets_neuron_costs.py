@@ -159,8 +159,8 @@ def test_cost_readout_shows_independent_numbers():
     text = costs.cost_readout(0.25)
     assert "ŷ = 0.25, target y = 1" in text
     for name, (value, grad) in independent_losses(0.25, 1.0).items():
-        assert f"<td>{name}</td><td style='text-align:right'>{shown(value, 4)}</td>" in text
-        assert f"<td style='text-align:right'>{shown(grad, 4)}</td></tr>" in text
+        cell = "<td style='padding:1px 10px; text-align:right'>"
+        assert f"{name}</td>{cell}{shown(value, 4)}</td>{cell}{shown(grad, 4)}</td></tr>" in text
     assert shown(-math.log(0.25), 4) == "1.3863" and "1.3863" in text
 
 

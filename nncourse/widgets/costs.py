@@ -31,6 +31,8 @@ DEFAULT_PREDICTION = 0.7
 DEFAULT_TARGET = 1.0
 #: Slider range: ŷ is a probability strictly between 0 and 1 (BCE is infinite at the ends).
 PREDICTION_MIN, PREDICTION_MAX, PREDICTION_STEP = 0.01, 0.99, 0.01
+#: Size of the plot in the widget: inches, and pixels per inch (shown at its natural width).
+FIGSIZE, PNG_DPI = (5.0, 3.2), 90
 
 
 def loss_table(prediction: float, target: float = DEFAULT_TARGET) -> dict[str, tuple[float, float]]:
@@ -56,14 +58,15 @@ def cost_readout(prediction: float, target: float = DEFAULT_TARGET) -> str:
     Pure: the same (ŷ, y) always gives the same string. ``target`` defaults to the toggle's
     initial value, so with the toggle untouched the readout is ``cost_readout(slider.value)``.
     """
+    cell = "<td style='padding:1px 10px; text-align:right'>"
     rows = "".join(
-        f"<tr><td>{name}</td><td style='text-align:right'>{_num(value)}</td>"
-        f"<td style='text-align:right'>{_num(grad)}</td></tr>"
+        f"<tr><td style='padding:1px 10px'>{name}</td>{cell}{_num(value)}</td>{cell}{_num(grad)}</td></tr>"
         for name, (value, grad) in loss_table(prediction, target).items()
     )
+    head = "<th style='padding:1px 10px'>"
     return (
         f"<div><b>prediction ŷ = {_num(prediction, 2)}, target y = {target:g}</b>"
-        f"<table><tr><th>loss</th><th>C</th><th>dC/dŷ</th></tr>{rows}</table></div>"
+        f"<table><tr>{head}loss</th>{head}C</th>{head}dC/dŷ</th></tr>{rows}</table></div>"
     )
 
 
@@ -89,12 +92,12 @@ def costs_png(prediction: float, target: float = DEFAULT_TARGET) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(5.0, 3.2))
+    fig = Figure(figsize=FIGSIZE)
     FigureCanvasAgg(fig)
     draw_costs(fig.add_subplot(), prediction, target)
     fig.tight_layout()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
+    fig.savefig(buffer, format="png", dpi=PNG_DPI)
     return buffer.getvalue()
 
 
@@ -114,7 +117,8 @@ class CostExplorer:
                                             value=DEFAULT_TARGET)
         self.readout = widgets.HTML(value=cost_readout(self.slider.value, self.target.value))
         self.readout.add_class("nncourse-readout")
-        self.picture = widgets.Image(value=costs_png(self.slider.value, self.target.value), format="png")
+        self.picture = widgets.Image(value=costs_png(self.slider.value, self.target.value), format="png",
+                                     width=int(FIGSIZE[0] * PNG_DPI))
         self.slider.observe(self._update, names="value")
         self.target.observe(self._update, names="value")
         self.box = _Panel([widgets.HBox([self.slider, self.target]), self.readout, self.picture])

@@ -33,6 +33,8 @@ DEFAULT_BIAS = 0.0
 PROBE_X = 1.0
 #: The x range of the curve plot.
 X_RANGE = (-6.0, 6.0)
+#: Size of the plot in the widget: inches, and pixels per inch (shown at its natural width).
+FIGSIZE, PNG_DPI = (5.5, 3.2), 90
 
 
 def sigmoid(z):
@@ -121,13 +123,13 @@ def curve_png(w: float, b: float) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(5.5, 3.2))
+    fig = Figure(figsize=FIGSIZE)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     draw_neuron_curve(ax, w, b, others=True)
     fig.tight_layout()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
+    fig.savefig(buffer, format="png", dpi=PNG_DPI)
     return buffer.getvalue()
 
 
@@ -147,7 +149,8 @@ class NeuronExplorer:
                                         readout_format=".1f", description=bias_description, style=style)
         self.readout = widgets.HTML(value=neuron_readout(self.weight.value, self.bias.value))
         self.readout.add_class("nncourse-readout")
-        self.picture = widgets.Image(value=curve_png(self.weight.value, self.bias.value), format="png")
+        self.picture = widgets.Image(value=curve_png(self.weight.value, self.bias.value), format="png",
+                                     width=int(FIGSIZE[0] * PNG_DPI))
         self.weight.observe(self._update, names="value")
         self.bias.observe(self._update, names="value")
         self.box = _Panel([widgets.HBox([self.weight, self.bias]), self.readout, self.picture])
