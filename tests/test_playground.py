@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nncourse import Adam, Network, make_toy, split
-from nncourse.widgets.playground import Playground, parameter_counter, parameter_readout
+from nncourse.widgets.playground import Playground, nice_ceiling, parameter_counter, parameter_readout
 from nncourse.widgets.playground_model import (
     LIMIT,
     PlaygroundModel,
@@ -200,6 +200,22 @@ def test_one_update_takes_less_than_a_fifth_of_a_second():
     assert panel.model.epoch > 6
     assert np.median(times) < 0.2, f"update times (s): {np.round(times, 3)}"
     assert np.median(panel.update_seconds[-10:]) < 0.2
+
+
+def test_a_blitted_frame_equals_a_full_redraw(panel):
+    for _ in range(12):
+        panel.step_button.click()
+    assert panel.figure.full_draws == 2  # at the start, and when the epoch axis grew from 10 to 20
+    blit = np.asarray(panel.figure.fig.canvas.buffer_rgba()).copy()
+    panel.figure._background = None
+    panel.figure.png()
+    np.testing.assert_array_equal(blit, np.asarray(panel.figure.fig.canvas.buffer_rgba()))
+    assert panel.figure.ax_loss.get_xlim() == (0, 20)
+
+
+def test_nice_ceiling():
+    assert [nice_ceiling(x, 10) for x in (0, 10, 11, 37, 100, 101, 499, 501)] == [10, 10, 20, 50, 100, 200, 500, 1000]
+    assert nice_ceiling(0.76, 0.1) == 1 and nice_ceiling(11.8, 0.1) == 20 and nice_ceiling(0.3, 0.1) == 0.5
 
 
 def test_boundary_is_the_network_output_over_the_grid():

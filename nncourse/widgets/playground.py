@@ -21,6 +21,7 @@ kernel much longer than a tenth of a second and clicks are answered between tick
 from __future__ import annotations
 
 import io
+import math
 import time
 
 import ipywidgets as widgets
@@ -61,7 +62,8 @@ def parameter_readout(neurons: int) -> str:
 
 def parameter_counter(neurons: int = 4) -> widgets.VBox:
     """An IntSlider "Hidden width" (neurons in each of 2 hidden layers) and its :func:`parameter_readout`."""
-    slider = widgets.IntSlider(value=neurons, min=1, max=8, step=1, description="Hidden width")
+    slider = widgets.IntSlider(value=neurons, min=1, max=8, step=1, description="Hidden width",
+                               style={"description_width": "initial"})
     readout = widgets.HTML(parameter_readout(neurons)).add_class("nncourse-readout")
     slider.observe(lambda change: setattr(readout, "value", parameter_readout(change["new"])), names="value")
     return widgets.VBox([slider, readout])
@@ -89,7 +91,13 @@ def _set_points(points, X: np.ndarray, y: np.ndarray) -> None:
 
 
 class PlaygroundFigure:
-    """Decision boundary (left) and loss curves (right) of a model, as a PNG that is cheap to redraw."""
+    """Decision boundary (left) and loss curves (right) of a model, as a PNG that is cheap to redraw.
+
+    Drawing the axes, ticks and labels is most of the cost of a matplotlib frame, and they rarely
+    change: the loss axes grow in steps of 1, 2, 5 × 10^k. So :meth:`png` keeps a picture of
+    everything but the boundary, the points and the loss lines, and redraws only those on top of
+    it (blitting), unless a limit or the title changed.
+    """
 
     def __init__(self, model: PlaygroundModel, resolution: int = 50, figsize=(7.6, 3.3), dpi: int = 80):
         self.resolution = resolution
@@ -103,6 +111,9 @@ class PlaygroundFigure:
         self.ax_loss.set(xlabel="epoch", ylabel="loss")
         self.ax_loss.legend(loc="upper right", fontsize=8)
         self.fig.tight_layout()
+        self.dynamic = (self.image, self.train_points, self.test_points, self.train_line, self.test_line)
+        self._background = None
+        self.full_draws = 0  # how often the whole figure was drawn (the rest were blits)
         self.update(model, data=True)
 
     def update(self, model: PlaygroundModel, data: bool = False) -> None:
@@ -110,21 +121,44 @@ class PlaygroundFigure:
         if data:
             _set_points(self.train_points, model.X_train, model.y_train)
             _set_points(self.test_points, model.X_test, model.y_test)
+            self._background = None
         self.image.set_data(model.boundary(self.resolution))
         epochs = np.arange(len(model.train_losses))
         self.train_line.set_data(epochs, model.train_losses)
         self.test_line.set_data(epochs, model.test_losses)
         finite = [v for v in model.train_losses + model.test_losses if np.isfinite(v)]
-        self.ax_loss.set_xlim(0, max(10, model.epoch))
-        self.ax_loss.set_ylim(0, 1.3 * max(finite, default=1.0))
-        self.ax_loss.set_title(f"{LOSS_NAMES[model.settings.loss]}, epoch {model.epoch}", fontsize=10)
+        limits = ((0, nice_ceiling(model.epoch, 10)), (0, nice_ceiling(1.1 * max(finite, default=1.0), 0.1)))
+        title = LOSS_NAMES[model.settings.loss]
+        if (self.ax_loss.get_xlim(), self.ax_loss.get_ylim(), self.ax_loss.get_title()) != (*limits, title):
+            self.ax_loss.set(xlim=limits[0], ylim=limits[1])
+            self.ax_loss.set_title(title, fontsize=10)
+            self._background = None
 
     def png(self) -> bytes:
-        """The figure as PNG bytes (draw the canvas, encode with little compression: fast)."""
-        self.fig.canvas.draw()
+        """The figure as PNG bytes: blit the changing artists, encode with little compression (fast)."""
+        canvas = self.fig.canvas
+        if self._background is None:
+            for artist in self.dynamic:
+                artist.set_animated(True)  # canvas.draw() leaves animated artists out
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+            for artist in self.dynamic:
+                artist.set_animated(False)  # so that savefig and inline display show them
+            self.full_draws += 1
+        else:
+            canvas.restore_region(self._background)
+        for artist in self.dynamic:
+            artist.axes.draw_artist(artist)
         buffer = io.BytesIO()
-        Image.fromarray(np.asarray(self.fig.canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+        Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
+
+
+def nice_ceiling(x: float, minimum: float) -> float:
+    """The smallest number 1, 2 or 5 × 10^k that is >= max(x, minimum): 37 -> 50, 0.76 -> 1."""
+    x = max(float(x), minimum)
+    power = 10.0 ** math.floor(math.log10(x))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= x * (1 - 1e-12))
 
 
 class Playground(widgets.HBox):
@@ -135,7 +169,7 @@ class Playground(widgets.HBox):
     ``step()``, ``reset()`` and ``tick()`` are what the buttons and the Play widget call.
     """
 
-    def __init__(self, settings: Settings | None = None, resolution: int = 50, chunk_seconds: float = 0.06,
+    def __init__(self, settings: Settings | None = None, resolution: int = 50, chunk_seconds: float = 0.05,
                  epochs_per_tick: int = 5, interval_ms: int = 200, **changes):
         self.model = PlaygroundModel(settings, **changes)
         self.chunk_seconds, self.epochs_per_tick = chunk_seconds, epochs_per_tick
