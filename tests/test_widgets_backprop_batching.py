@@ -1,0 +1,218 @@
+"""Headless tests of nncourse.widgets.backprop (notebook 07) and nncourse.widgets.batching (notebook 08)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from nncourse import Network, worked_example
+from nncourse.gradcheck import network_numeric_gradients, relative_error
+from nncourse.widgets import backprop as bp
+from nncourse.widgets import batching as bt
+
+THREE_WAYS = (bp.gradients_per_neuron, bp.gradients_per_sample, bp.gradients_batched)
+
+
+def small_problem(sizes, loss, seed=0, n=7, **kw):
+    rng = np.random.default_rng(seed)
+    net = Network(sizes, seed=seed, **kw)
+    for b in net.biases:  # non-zero biases, so a bias bug cannot hide
+        b[...] = rng.normal(0, 0.3, size=b.shape)
+    X = rng.normal(size=(n, sizes[0]))
+    if loss == "cross_entropy":
+        Y = rng.integers(0, sizes[-1], size=n)
+    else:
+        Y = rng.uniform(0.05, 0.95, size=(n, sizes[-1]))
+    return net, X, Y
+
+
+CASES = [
+    (([3, 4, 2], "mse"), {}),
+    (([2, 5, 3, 2], "half_sse"), {"activation": "tanh"}),
+    (([4, 6, 3], "cross_entropy"), {"activation": "sigmoid", "output_activation": "linear"}),
+    (([3, 4, 1], "bce"), {"activation": "relu", "output_activation": "sigmoid"}),
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("fn", THREE_WAYS)
+def test_three_ways_match_nncourse_and_finite_differences(case, fn):
+    (sizes, loss), kw = case
+    net, X, Y = small_problem(sizes, loss, **kw)
+    grads = fn(net, X, Y, loss)
+    ref = net.gradients(X, Y, loss)
+    for mine, theirs in zip(grads[0] + grads[1], ref[0] + ref[1]):
+        assert mine.shape == theirs.shape
+    assert bp.max_abs_diff(grads, ref) < 1e-14
+    nWs, nbs = network_numeric_gradients(net, X, Y, loss)
+    for mine, numeric in zip(grads[0] + grads[1], nWs + nbs):
+        assert relative_error(mine, numeric) < 1e-6
+
+
+def test_worked_example_gradients_by_hand():
+    # Course-notes table: dE/dw5..w8 and dE/dw1..w4; the shared biases' gradients are sums.
+    ex = worked_example()
+    net = ex.network()
+    for fn in THREE_WAYS:
+        dWs, dbs = fn(net, ex.X, ex.Y, "half_sse")
+        np.testing.assert_allclose(dWs[1], [[0.072952, 0.070454], [-0.020981, -0.020263]], atol=5e-7)
+        np.testing.assert_allclose(dWs[0], [[0.0047460, 0.00029975], [-0.00047476, -0.000029985]], rtol=5e-5)
+        assert dbs[1].sum() == pytest.approx(0.096523, abs=5e-7)
+        assert dbs[0].sum() == pytest.approx(0.0044961, abs=5e-8)
+
+
+def test_bugs_are_caught_by_the_check():
+    net, X, Y = small_problem([2, 3, 3, 3], "mse")
+    good = bp.check_against_numeric(bp.gradients_batched(net, X, Y, "mse"), net, X, Y, "mse")
+    assert max(good.values()) < 1e-6
+    for bug in ("no_sigma_prime", "no_transpose"):
+        report = bp.check_against_numeric(bp.gradients_batched(net, X, Y, "mse", bug=bug), net, X, Y, "mse")
+        assert report["W2"] < 1e-6 and report["b2"] < 1e-6  # the output layer is untouched
+        assert report["W0"] > 1e-2 and report["W1"] > 1e-2
+    with pytest.raises(ValueError, match="bug must be"):
+        bp.gradients_batched(net, X, Y, "mse", bug="typo")
+
+
+def test_softmax_output_refused():
+    net = Network([2, 3], output_activation="softmax")
+    with pytest.raises(ValueError, match="elementwise"):
+        bp.gradients_per_sample(net, np.ones((1, 2)), np.array([[0.2, 0.3, 0.5]]), "bce")
+
+
+def test_count_ops_by_hand():
+    # 2-2-2: forward 2·2 + 2·2 = 8; backward 8 (Δᵀ A) + 4 (Δ W for the top layer) = 12;
+    # one backward pass per parameter: W^(1) 4·(4 + 1), b^(1) 2·4, W^(2) 4·1, b^(2) 0, plus the forward 8.
+    assert bp.count_ops([2, 2, 2]) == {
+        "params": 12, "forward": 8, "backprop": 20, "per_parameter": 40, "finite_differences": 192,
+    }
+    # 3-1: one layer. forward 3, backprop 3 + 3, per parameter 3 + 3·1, finite differences 2·4·3.
+    assert bp.count_ops([3, 1], batch=5) == {
+        "params": 4, "forward": 15, "backprop": 30, "per_parameter": 30, "finite_differences": 120,
+    }
+
+
+def count_per_neuron_macs(sizes):
+    """Count the multiply-adds of gradients_per_neuron's loops for one example, by walking them."""
+    forward = sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    backward = 0
+    for layer in range(len(sizes) - 2, -1, -1):
+        backward += sizes[layer] * sizes[layer + 1]  # dW[j][k] += d * a[k]
+        if layer > 0:
+            backward += sizes[layer] * sizes[layer + 1]  # s += W[j][k] * d
+    return forward + backward
+
+
+@pytest.mark.parametrize("sizes", [[2, 2, 2], [64, 32, 10], [5, 7, 7, 3, 2]])
+def test_backprop_count_matches_the_loops(sizes):
+    assert bp.count_ops(sizes)["backprop"] == count_per_neuron_macs(sizes)
+    c = bp.count_ops(sizes)
+    assert c["params"] == sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    assert c["backprop"] < c["per_parameter"] < c["finite_differences"] or len(sizes) == 2
+
+
+def test_ops_readout_and_widget():
+    html = bp.ops_readout(1)
+    c = bp.count_ops([64, 32, 10])
+    assert "64-32-10" in html and f"{c['backprop']:,}" in html and f"{c['finite_differences']:,}" in html
+    assert bp.ops_readout(3) == bp.ops_readout(3) and bp.ops_readout(3) != html
+    w = bp.op_count_widget()
+    assert w.readout.value == bp.ops_readout(w.slider.value)
+    assert "nncourse-readout" in w.readout._dom_classes
+    w.slider.value = 5
+    assert w.readout.value == bp.ops_readout(5)
+    with pytest.raises(ValueError):
+        bp.ops_readout(0)
+    assert repr(w.box).startswith("OpCountWidget")
+
+
+def test_dependency_graph_draws():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = bp.draw_dependency_graph(3)
+    assert len(ax.texts) > 10
+    plt.close("all")
+
+
+# -- batching ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n,b", [(300, 1), (300, 32), (300, 300), (300, 299), (7, 3), (1, 1), (10, 64)])
+def test_updates_per_epoch_is_the_number_of_batches_train_makes(n, b):
+    assert bt.updates_per_epoch(n, b) == math.ceil(n / b)
+    from nncourse.data import minibatches
+
+    X = np.zeros((n, 1))
+    assert bt.updates_per_epoch(n, b) == sum(1 for _ in minibatches(X, X, b))
+    assert bt.updates_per_epoch(n, None) == 1
+
+
+def test_updates_per_epoch_bad_input():
+    for bad in (0, -3, 2.5):
+        with pytest.raises(ValueError):
+            bt.updates_per_epoch(10, bad)
+
+
+def test_batch_readout_and_widget():
+    assert "ceil(300 / 32) = <b>10</b>" in bt.batch_readout(32)
+    assert "9 batches of 32 and one of 12" in bt.batch_readout(32)
+    assert "(stochastic)" in bt.batch_readout(1) and "<b>6000</b> updates" in bt.batch_readout(1)
+    assert "(full batch)" in bt.batch_readout(300) and "one of" not in bt.batch_readout(300)
+    with pytest.raises(ValueError):
+        bt.batch_readout(301)
+    w = bt.batch_size_widget()
+    assert w.readout.value == bt.batch_readout(w.slider.value)
+    assert "nncourse-readout" in w.readout._dom_classes
+    w.slider.value = 100
+    assert w.readout.value == bt.batch_readout(100)
+    assert repr(w.box).startswith("BatchSizeWidget")
+
+
+def test_loss_curve_matches_train_and_is_cached():
+    from nncourse import train
+
+    X, Y = bt.toy_data()
+    assert X.shape == (300, 2) and Y.shape == (300, 1) and set(np.unique(Y)) == {0.0, 1.0}
+    history = train(bt.toy_network(), X, Y, loss="bce", lr=bt.LR, epochs=bt.WIDGET_EPOCHS, batch_size=100, seed=0)
+    assert bt.loss_curve(100) == tuple(history.loss)
+    assert bt.loss_curve(100) is bt.loss_curve(100)
+    assert bt.loss_curve(None) is bt.loss_curve(300) is bt.loss_curve(500)
+
+
+def test_longer_runs_fill_the_cache_with_their_first_epochs():
+    # A 60-epoch run starts exactly like a 20-epoch one, so its first 20 losses may serve the widget.
+    from nncourse import train
+
+    X, Y = bt.toy_data()
+    bt._CURVES.pop(64, None)
+    _, long_run = bt.train_toy(64, 3 * bt.WIDGET_EPOCHS)
+    short = train(bt.toy_network(), X, Y, loss="bce", lr=bt.LR, epochs=bt.WIDGET_EPOCHS, batch_size=64, seed=0)
+    assert long_run.epochs == 3 * bt.WIDGET_EPOCHS
+    assert bt._CURVES[64] == tuple(short.loss)
+    assert bt.loss_curve(64) == tuple(short.loss)
+
+
+def test_loss_per_update_follows_train():
+    # Same shuffles and the same SGD steps as train(): after one epoch of batch size 50,
+    # the weights must be identical.
+    from nncourse import train
+
+    X, Y = bt.toy_data()
+    a, b = bt.toy_network(), bt.toy_network()
+    batch_losses, train_losses = bt.loss_per_update(a, X, Y, 50, n_updates=6)
+    history = train(b, X, Y, loss="bce", lr=bt.LR, epochs=1, batch_size=50, seed=0)
+    for p, q in zip(a.weights + a.biases, b.weights + b.biases):
+        np.testing.assert_array_equal(p, q)
+    assert batch_losses.shape == train_losses.shape == (6,)
+    assert np.mean(batch_losses) == pytest.approx(history.loss[0], rel=1e-12)
+    assert train_losses[-1] == pytest.approx(b.loss(X, Y, "bce"), rel=1e-12)
+
+
+def test_confusion_matrix():
+    M = bt.confusion_matrix([0, 1, 2, 2, 1], [0, 2, 2, 2, 1], 3)
+    np.testing.assert_array_equal(M, [[1, 0, 0], [0, 1, 1], [0, 0, 2]])
+    assert M.sum() == 5
+    with pytest.raises(ValueError):
+        bt.confusion_matrix([0, 1], [0], 2)
