@@ -11,10 +11,14 @@ def release_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Names
     """``nncourse release SECTION | --all [-o DIR] [--no-execute]``."""
     parser.add_argument("section", nargs="?", help="section id (e.g. 06) or notebook stem")
     parser.add_argument("--all", action="store_true", help="release every section's exercises")
-    parser.add_argument("-o", "--out", type=Path, default=None,
-                        help="folder to write the student notebooks to (default: exercises/student)")
-    parser.add_argument("--no-execute", action="store_true",
-                        help="do not run the student version (outputs stay empty)")
+    parser.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        default=None,
+        help="folder to write the student notebooks to (default: exercises/student)",
+    )
+    parser.add_argument("--no-execute", action="store_true", help="do not run the student version (outputs stay empty)")
 
     def run(args: argparse.Namespace) -> int:
         from .. import outline
@@ -43,8 +47,15 @@ def grade_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespa
     def run(args: argparse.Namespace) -> int:
         from .grade import grade
 
-        rows = grade(args.section, args.folder, args.out, jobs=args.jobs, cell_timeout=args.cell_timeout,
-                     notebook_timeout=args.timeout, progress=not args.no_progress)
+        rows = grade(
+            args.section,
+            args.folder,
+            args.out,
+            jobs=args.jobs,
+            cell_timeout=args.cell_timeout,
+            notebook_timeout=args.timeout,
+            progress=not args.no_progress,
+        )
         print(f"graded {len(rows)} submission(s) -> {args.out}")
         for r in rows:
             print(f"  {r.total:6g}/{r.max_points:g}  {r.status:11}  {r.submission}")

@@ -44,8 +44,9 @@ class Checker:
     def _question(self, qid: str) -> Question:
         key = str(qid).lower()
         if key not in self.questions:
-            raise ValueError(f"No question {qid!r} in section {self.section}. "
-                             f"Choose one of: {', '.join(self.questions)}.")
+            raise ValueError(
+                f"No question {qid!r} in section {self.section}. Choose one of: {', '.join(self.questions)}."
+            )
         return self.questions[key]
 
     def verdict(self, qid: str) -> Verdict:
@@ -90,9 +91,14 @@ class Checker:
 
     def summary(self) -> None:
         """One line per question: status and points on the public tests."""
-        total = 0.0
-        for qid in self.questions:
+        total = auto = manual = 0.0
+        for qid, q in self.questions.items():
             v = self.verdict(qid)
-            total += v.points
+            if q.kind == "manual":
+                manual += q.points
+                print(f"{v}  [{q.points:g} points, marked by hand]")
+                continue
+            total, auto = total + v.points, auto + q.points
             print(f"{v}  [{v.points:g}/{v.max_points:g}]")
-        print(f"public-test total: {total:g}/{sum(q.points for q in self.questions.values()):g}")
+        extra = f" (+ {manual:g} points marked by hand)" if manual else ""
+        print(f"public tests: {total:g}/{auto:g} points{extra}")

@@ -13,7 +13,8 @@
 4. writes the CSV once, at the end, atomically (temp file + rename), so a
    submission that wrote to the gradebook's path has no effect (it is noted).
 
-CSV columns: ``submission, <q1>, <q2>, ..., total, max, status, notes``. A
+CSV columns: ``submission, <q1>, <q2>, ..., total, max, status, notes, sha256, seconds``
+(sha256: the first 12 hex digits of the file graded; seconds: its kernel's run time). A
 manual question's column is empty (to fill in); its answers go to
 ``<gradebook stem>_answers.md``.
 """
@@ -48,6 +49,7 @@ class Row:
     status: str
     notes: str
     sha256: str
+    seconds: float = 0.0
 
 
 def resolve(section_or_source: str) -> tuple[str, Path]:
@@ -85,8 +87,9 @@ def collect(folder: Path, exclude: list[Path]) -> list[tuple[str, bytes]]:
     return files
 
 
-def score(name: str, data: bytes, result: RunResult, questions: list[Question], section: str,
-          cases: dict[str, list[dict]]) -> Row:
+def score(
+    name: str, data: bytes, result: RunResult, questions: list[Question], section: str, cases: dict[str, list[dict]]
+) -> Row:
     """Judge one submission's probe outputs in this process."""
     points: dict[str, float | None] = {}
     notes = list(result.notes)
@@ -110,18 +113,28 @@ def score(name: str, data: bytes, result: RunResult, questions: list[Question], 
         notes.append("the gradebook file changed while this notebook ran (ignored: it is written at the end)")
     total = round(sum(p for p in points.values() if p is not None), 2)
     max_points = sum(q.points for q in questions if q.kind != "manual")
-    return Row(name, points, total, max_points, result.status, " | ".join(notes),
-               hashlib.sha256(data).hexdigest()[:12])
+    return Row(
+        name,
+        points,
+        total,
+        max_points,
+        result.status,
+        " | ".join(notes),
+        hashlib.sha256(data).hexdigest()[:12],
+        round(result.seconds, 1),
+    )
 
 
 def write_csv(path: Path, rows: list[Row], questions: list[Question]) -> None:
     """Write the gradebook atomically: a temp file in the same folder, then a rename."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["submission", *[q.id for q in questions], "total", "max", "status", "notes", "sha256"])
+    writer.writerow(["submission", *[q.id for q in questions], "total", "max", "status", "notes", "sha256", "seconds"])
     for r in rows:
         cells = ["" if r.points[q.id] is None else f"{r.points[q.id]:g}" for q in questions]
-        writer.writerow([r.submission, *cells, f"{r.total:g}", f"{r.max_points:g}", r.status, r.notes, r.sha256])
+        writer.writerow(
+            [r.submission, *cells, f"{r.total:g}", f"{r.max_points:g}", r.status, r.notes, r.sha256, f"{r.seconds:.1f}"]
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
@@ -146,8 +159,15 @@ def write_answers(path: Path, submissions: list[tuple[str, RunResult]], question
     os.replace(tmp, path)
 
 
-def grade(section_or_source: str, folder: str | Path, out: str | Path, jobs: int = 2,
-          cell_timeout: float = 10, notebook_timeout: float = 120, progress: bool = True) -> list[Row]:
+def grade(
+    section_or_source: str,
+    folder: str | Path,
+    out: str | Path,
+    jobs: int = 2,
+    cell_timeout: float = 10,
+    notebook_timeout: float = 120,
+    progress: bool = True,
+) -> list[Row]:
     """Grade every file in ``folder`` and write the gradebook CSV ``out``; return its rows."""
     from tqdm import tqdm
 
@@ -160,10 +180,13 @@ def grade(section_or_source: str, folder: str | Path, out: str | Path, jobs: int
     files = collect(Path(folder), exclude=[out, answers_path])
     results: dict[str, RunResult] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(run_submission, data, section, cases, cell_timeout, notebook_timeout, out): name
-                   for name, data in files}
-        bar = tqdm(total=len(files), desc=f"grading section {section}", unit="nb", file=sys.stderr,
-                   disable=not progress)
+        futures = {
+            pool.submit(run_submission, data, section, cases, cell_timeout, notebook_timeout, out): name
+            for name, data in files
+        }
+        bar = tqdm(
+            total=len(files), desc=f"grading section {section}", unit="nb", file=sys.stderr, disable=not progress
+        )
         for future in as_completed(futures):
             name = futures[future]
             try:

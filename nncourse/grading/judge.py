@@ -52,6 +52,8 @@ def to_py(data: Any) -> Any:
             return np.array(to_py(data["nd"]), dtype=float).reshape(data.get("shape", -1))
         if "iter" in data:
             return [to_py(v) for v in data["iter"]]
+        if "str" in data:
+            return str(data["str"])
         if "dict" in data:
             return {k: to_py(v) for k, v in data["dict"].items()}
         return ("type", data.get("type", "?"))
@@ -152,15 +154,19 @@ def general_diagnosis(q: Question, case: dict, expected: Any, got: Any) -> tuple
     """(name, fix) of a general mistake that explains ``got``, if any."""
     close = lambda e, g: compare(e, g, q.rtol, max(q.atol, 1e-9)) is None  # noqa: E731
     if _transposed(expected, got):
-        return ("transpose missing or shape wrong",
-                "an array has its rows and columns swapped: W is (n_out, n_in), a batch is (batch, n)")
+        return (
+            "transpose missing or shape wrong",
+            "an array has its rows and columns swapped: W is (n_out, n_in), a batch is (batch, n)",
+        )
     if _nonzero(expected) and close(_map_arrays(expected, lambda a: -a), got):
         return ("sign error", "your answer has the right size but the opposite sign")
     if q.batch_arg and q.batch_arg in case:
         n = len(case[q.batch_arg])
         if n > 1 and _nonzero(expected) and close(_map_arrays(expected, lambda a: n * a), got):
-            return ("summing instead of averaging over the batch",
-                    f"your answer is {n}× too large for a batch of {n}: divide by the batch size")
+            return (
+                "summing instead of averaging over the batch",
+                f"your answer is {n}× too large for a batch of {n}: divide by the batch size",
+            )
     shape = _shape_difference(expected, got)
     if shape:
         return ("shape wrong", shape)
@@ -171,8 +177,7 @@ def _transposed(expected: Any, got: Any) -> bool:
     if isinstance(expected, list) and isinstance(got, list) and len(expected) == len(got):
         return any(_transposed(e, g) for e, g in zip(expected, got))
     e, g = _numeric(expected), _numeric(got)
-    return (e is not None and g is not None and e.ndim == 2 and e.shape != g.shape
-            and g.shape == e.shape[::-1])
+    return e is not None and g is not None and e.ndim == 2 and e.shape != g.shape and g.shape == e.shape[::-1]
 
 
 def _shape_difference(expected: Any, got: Any) -> str | None:
@@ -191,8 +196,10 @@ def error_diagnosis(error: str) -> str:
     """A hint for an exception raised by the learner's code."""
     low = error.lower()
     if "matmul" in low or "shapes" in low and "align" in low or "broadcast" in low:
-        return (" — a shape problem: check each array's shape (W is (n_out, n_in), "
-                "a batch is (batch, n)); a transpose may be missing")
+        return (
+            " — a shape problem: check each array's shape (W is (n_out, n_in), "
+            "a batch is (batch, n)); a transpose may be missing"
+        )
     if error.startswith("SystemExit") or error.startswith("KeyboardInterrupt"):
         return " — your code stopped the program; remove the exit"
     if error.startswith("NameError"):
@@ -254,12 +261,24 @@ def evaluate(q: Question, cases: list[dict], outcomes: list[dict], label: str = 
             message += f": give `{q.name}` a value and run its cell"
         return Verdict(q.id, "not_attempted", 0, total, 0.0, q.points, message)
     if passed == total:
-        message = results[0][1] if q.validate else (
-            f"correct on all {total} {label}" if total > 1 else f"correct on the {label[:-1]}")
+        message = (
+            results[0][1]
+            if q.validate
+            else (f"correct on all {total} {label}" if total > 1 else f"correct on the {label[:-1]}")
+        )
         return Verdict(q.id, "pass", passed, total, points, q.points, message)
-    index, (status, message, _) = next((i, r) for i, r in enumerate(results) if r[0] != "pass")
+    failing = [(i, r) for i, r in enumerate(results) if r[0] != "pass"]
+    # Report a named mistake if one was recognised, else the first failing case.
+    index, (status, message, _) = next(((i, r) for i, r in failing if r[2]), failing[0])
     where = f" (case {index + 1} of {total})" if total > 1 else ""
     diagnoses = sorted({d for _, _, d in results if d})
-    return Verdict(q.id, "fail" if status != "error" else "error", passed, total, points, q.points,
-                   f"{message}{where}; {passed}/{total} {label} passed", diagnoses)
-
+    return Verdict(
+        q.id,
+        "error" if all(r[0] == "error" for _, r in failing) else "fail",
+        passed,
+        total,
+        points,
+        q.points,
+        f"{message}{where}; {passed}/{total} {label} passed",
+        diagnoses,
+    )

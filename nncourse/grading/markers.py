@@ -40,7 +40,7 @@ def strip_solutions(source: str, markdown: bool = False) -> str:
                 raise ValueError(f"{BEGIN!r} at line {i + 1} has no matching {END!r}.")
             stub = MARKDOWN_STUB if markdown else DEFAULT_STUB
             if j + 1 < len(lines) and lines[j + 1].strip().startswith(STUB):
-                stub = lines[j + 1].strip()[len(STUB):].strip()
+                stub = lines[j + 1].strip()[len(STUB) :].strip()
                 j += 1
             out.append(indent + stub)
             i = j + 1

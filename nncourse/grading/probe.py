@@ -49,16 +49,22 @@ def new_nonce() -> str:
 
 def probe_source(q: Question, cases: list[dict], nonce: str) -> str:
     """The code of the probe cell for question ``q``."""
-    payload = {"q": q.id, "name": q.name, "kind": q.kind, "cases": cases,
-               "lists": list(q.lists), "functions": list(q.functions)}
+    payload = {
+        "q": q.id,
+        "name": q.name,
+        "kind": q.kind,
+        "cases": cases,
+        "lists": list(q.lists),
+        "functions": list(q.functions),
+    }
     wire_src = Path(wire.__file__).read_text(encoding="utf-8")
     return (
         "# nncourse grader probe: reads the answer back as data (added by the grader)\n"
         f"_nncourse_ns = {{}}\nexec(compile({wire_src!r}, '<nncourse-wire>', 'exec'), _nncourse_ns)\n"
         f"_nncourse_p = _nncourse_ns['json'].loads({json.dumps(payload)!r})\n"
         "_nncourse_obj = globals().get(_nncourse_p['name'])\n"
-        "_nncourse_out = [_nncourse_ns['run_case'](_nncourse_obj, _nncourse_p['kind'], c, "
-        "_nncourse_p['lists'], _nncourse_p['functions']) for c in _nncourse_p['cases']]\n"
+        "_nncourse_out = _nncourse_ns['run_all'](_nncourse_obj, _nncourse_p['kind'], _nncourse_p['cases'], "
+        "_nncourse_p['lists'], _nncourse_p['functions'])\n"
         f"print({wire.MARK + nonce!r} + _nncourse_ns['dumps']({{'q': _nncourse_p['q'], 'outcomes': _nncourse_out}}))\n"
         "del _nncourse_ns, _nncourse_p, _nncourse_obj, _nncourse_out\n"
     )
@@ -67,13 +73,14 @@ def probe_source(q: Question, cases: list[dict], nonce: str) -> str:
 def read_outcomes(cell_outputs: list, qid: str, nonce: str, n_cases: int) -> list[dict] | None:
     """The outcomes printed by a probe cell, or None if there is no well-formed line for ``qid``."""
     tag = wire.MARK + nonce
-    text = "".join(o.get("text", "") for o in cell_outputs
-                   if o.get("output_type") == "stream" and o.get("name") == "stdout")
+    text = "".join(
+        o.get("text", "") for o in cell_outputs if o.get("output_type") == "stream" and o.get("name") == "stdout"
+    )
     for line in text.splitlines():
         if not line.startswith(tag) or len(line) > MAX_LINE:
             continue
         try:
-            data = json.loads(line[len(tag):])
+            data = json.loads(line[len(tag) :])
         except ValueError:
             return None
         outcomes = data.get("outcomes") if isinstance(data, dict) else None

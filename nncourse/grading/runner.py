@@ -58,18 +58,36 @@ def _kill_children(client) -> None:
         pass
 
 
-def _execute(nb, cells: list[int], skip: set[int], workdir: Path, cell_timeout: float,
-             deadline: float) -> tuple[str, int | None, list[str]]:
+def _execute(
+    nb, cells: list[int], skip: set[int], workdir: Path, cell_timeout: float, deadline: float, timed_out: set[int]
+) -> tuple[str, int | None, list[str]]:
     """Execute ``cells`` of ``nb`` in one fresh kernel. Returns (status, index of the
-    cell that killed the kernel or None, notes)."""
-    from jupyter_core.utils import run_sync
+    cell that killed the kernel or None, notes); adds cells that ran over to ``timed_out``.
+
+    A cell that runs over its time is interrupted by nbclient itself
+    (``interrupt_on_timeout``), which then waits for the cell's last output, so
+    the next cell's output is never lost or mixed up.
+    """
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbclient.exceptions import DeadKernelError
 
     notes: list[str] = []
-    client = NotebookClient(nb, kernel_name="python3", timeout=int(cell_timeout), allow_errors=True,
-                            shutdown_kernel="immediate", startup_timeout=60,
-                            resources={"metadata": {"path": str(workdir)}})
+    replies: list[tuple[int, str | None]] = []
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=int(cell_timeout),
+        allow_errors=True,
+        shutdown_kernel="immediate",
+        startup_timeout=60,
+        interrupt_on_timeout=True,
+        iopub_timeout=5,
+        error_on_timeout={"ename": "CellTimeoutError", "evalue": "cell timed out", "traceback": []},
+        resources={"metadata": {"path": str(workdir)}},
+        on_cell_executed=lambda cell, cell_index, execute_reply: replies.append(
+            (cell_index, execute_reply.get("content", {}).get("ename"))
+        ),
+    )
     try:
         with client.setup_kernel(stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL):
             for index in cells:
@@ -82,14 +100,11 @@ def _execute(nb, cells: list[int], skip: set[int], workdir: Path, cell_timeout: 
                 client.timeout = max(1, int(min(cell_timeout, remaining)))
                 try:
                     client.execute_cell(nb.cells[index], index)
-                except CellTimeoutError:
-                    notes.append(f"code cell {index + 1} timed out after {client.timeout} s and was interrupted")
-                    try:
-                        run_sync(client.km.interrupt_kernel)()
-                    except Exception:
-                        pass
                 except DeadKernelError:
                     return "kernel-died", index, notes
+                if replies and replies[-1] == (index, "CellTimeoutError"):
+                    timed_out.add(index)
+                    notes.append(f"code cell {index + 1} timed out after {client.timeout} s and was interrupted")
             _kill_children(client)
     except DeadKernelError:
         return "kernel-died", None, notes
@@ -106,9 +121,14 @@ def _fingerprint(path: Path | None) -> tuple | None:
     return (stat.st_size, stat.st_mtime_ns, path.read_bytes())
 
 
-def run_submission(data: bytes, section: str, cases: dict[str, list[dict]],
-                   cell_timeout: float = 10, notebook_timeout: float = 120,
-                   gradebook: Path | None = None) -> RunResult:
+def run_submission(
+    data: bytes,
+    section: str,
+    cases: dict[str, list[dict]],
+    cell_timeout: float = 10,
+    notebook_timeout: float = 120,
+    gradebook: Path | None = None,
+) -> RunResult:
     """Execute a submission (its bytes) and return the probe outputs of every question of
     ``section``; ``cases`` gives each question's cases (public and hidden)."""
     import nbformat
@@ -147,18 +167,22 @@ def run_submission(data: bytes, section: str, cases: dict[str, list[dict]],
     try:
         deadline = start + notebook_timeout
         skip: set[int] = set()
+        timed_out: set[int] = set()
         for attempt in range(MAX_RESTARTS + 1):
             for c in nb.cells:
                 c["outputs"] = []
-            status, killer, notes = _execute(nb, list(range(len(code))), skip, workdir, cell_timeout, deadline)
+            status, killer, notes = _execute(
+                nb, list(range(len(code))), skip, workdir, cell_timeout, deadline, timed_out
+            )
             result.notes += notes
             if status != "kernel-died" or killer is None or attempt == MAX_RESTARTS:
                 break
             skip.add(killer)
             where = next((q for q, i in probes.items() if i == killer), None)
             place = f"the {where} probe" if where else f"code cell {killer + 1}"
-            result.notes.append(f"the kernel died in {place} (os._exit, exit() or a crash); "
-                                "reran the notebook without that cell")
+            result.notes.append(
+                f"the kernel died in {place} (os._exit, exit() or a crash); reran the notebook without that cell"
+            )
             if where:
                 result.probe_problems[where] = "calling the answer killed the kernel"
         if status != "ok" or skip:
@@ -179,7 +203,9 @@ def run_submission(data: bytes, section: str, cases: dict[str, list[dict]],
             continue
         outputs = nb.cells[probes[q.id]].get("outputs", [])
         result.outcomes[q.id] = probe.read_outcomes(outputs, q.id, nonce, len(cases[q.id]))
-        if result.outcomes[q.id] is None:
+        if result.outcomes[q.id] is None and probes[q.id] in timed_out:
+            result.probe_problems[q.id] = f"the answer ran past the {cell_timeout:g} s limit (an infinite loop?)"
+        if result.outcomes[q.id] is None and q.id not in result.probe_problems:
             result.probe_problems[q.id] = "no answer came back (the notebook timed out, crashed or hid the output)"
     result.seconds = time.monotonic() - start
     return result

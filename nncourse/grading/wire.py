@@ -12,7 +12,7 @@ must run on its own in any kernel. Encoded forms::
     ndarray      -> {"nd": nested list of floats, "shape": [..]}
     number       -> float          bool -> bool       None -> None
     list, tuple  -> list           iterator -> {"iter": [...]} (at most 10000 items)
-    dict         -> {"dict": {key: value}}
+    dict         -> {"dict": {key: value}}           str -> {"str": text}
     anything else-> {"type": "<type name>"}
 """
 
@@ -48,7 +48,8 @@ FUNCTIONS = {
 
 
 def decode_args(args, lists=(), functions=()):
-    """Test-case arguments -> Python objects: lists become float arrays,
+    """Test-case arguments -> Python objects: lists become float arrays (a flat list of
+    ints stays a list),
     names in ``lists`` become lists of float arrays, names in ``functions``
     become the function of that name in ``FUNCTIONS``; other values stay."""
     np = _np()
@@ -58,6 +59,8 @@ def decode_args(args, lists=(), functions=()):
             out[key] = FUNCTIONS[value]
         elif key in lists:
             out[key] = [np.array(v, dtype=float) for v in value]
+        elif isinstance(value, list) and value and all(type(v) is int for v in value):
+            out[key] = list(value)  # a list of ints (e.g. layer sizes) stays a list
         elif isinstance(value, list):
             out[key] = np.array(value, dtype=float)
         else:
@@ -78,6 +81,8 @@ def encode(value, depth=0):
         return {"type": f"ndarray of {value.dtype}"}
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value)
+    if isinstance(value, str):
+        return {"str": value[:1000]}
     if isinstance(value, (list, tuple)):
         return [encode(v, depth + 1) for v in value[:MAX_ITEMS]]
     if isinstance(value, dict):
@@ -108,8 +113,22 @@ def run_case(obj, kind, args, lists=(), functions=()):
         return {"value": encode(result)}
     except NotImplementedError:
         return {"not_attempted": True}
-    except BaseException as err:  # SystemExit and KeyboardInterrupt too: the probe must go on
+    except KeyboardInterrupt:  # the grader interrupts an answer that runs over its time limit
+        return {"error": "TimeoutError: interrupted after the time limit (an infinite loop?)", "stop": True}
+    except BaseException as err:  # SystemExit too: the probe must go on
         return {"error": f"{type(err).__name__}: {str(err)[:300]}"}
+
+
+def run_all(obj, kind, cases, lists=(), functions=()):
+    """``run_case`` for every case; after an interrupted case the rest get the same outcome."""
+    outcomes = []
+    for case in cases:
+        outcome = run_case(obj, kind, case, lists, functions)
+        outcomes.append(outcome)
+        if outcome.get("stop"):
+            outcomes += [dict(outcome) for _ in range(len(cases) - len(outcomes))]
+            break
+    return outcomes
 
 
 def dumps(data):

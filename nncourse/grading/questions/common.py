@@ -23,9 +23,12 @@ def worked_case() -> dict:
     ex = worked_example()
     net = ex.network()
     return {
-        "X": ex.X.tolist(), "T": ex.Y.tolist(),
-        "W1": net.weights[0].tolist(), "b1": net.biases[0].tolist(),
-        "W2": net.weights[1].tolist(), "b2": net.biases[1].tolist(),
+        "X": ex.X.tolist(),
+        "T": ex.Y.tolist(),
+        "W1": net.weights[0].tolist(),
+        "b1": net.biases[0].tolist(),
+        "W2": net.weights[1].tolist(),
+        "b2": net.biases[1].tolist(),
     }
 
 
@@ -35,8 +38,12 @@ def random_case(sizes: tuple[int, int, int], batch: int, seed: int) -> dict:
     n0, n1, n2 = sizes
     r = lambda *shape: np.round(rng.uniform(-1, 1, size=shape), 3).tolist()  # noqa: E731
     return {
-        "X": r(batch, n0), "T": np.round(rng.uniform(0, 1, size=(batch, n2)), 3).tolist(),
-        "W1": r(n1, n0), "b1": r(n1), "W2": r(n2, n1), "b2": r(n2),
+        "X": r(batch, n0),
+        "T": np.round(rng.uniform(0, 1, size=(batch, n2)), 3).tolist(),
+        "W1": r(n1, n0),
+        "b1": r(n1),
+        "W2": r(n2, n1),
+        "b2": r(n2),
     }
 
 

@@ -1,0 +1,120 @@
+"""Section 01, derivatives and the chain rule."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..spec import Mistake, Question
+from .common import dsig, sig
+
+
+def h_prime(x):
+    """h(x) = σ(3x² + 1)  ->  h′(x) = σ′(3x² + 1) · 6x."""
+    return dsig(3 * x**2 + 1) * 6 * x
+
+
+def central_difference(f, x, eps):
+    """(f(x + ε) − f(x − ε)) / (2ε)."""
+    return (f(x + eps) - f(x - eps)) / (2 * eps)
+
+
+def d_e2_sin(x):
+    """d/dx e²·sin x = e²·cos x (e² is a constant)."""
+    return np.exp(2.0) * np.cos(x)
+
+
+Z_CASES = ({"z": [0.0, 1.0, -2.0, 3.5]}, {"z": [[-0.5, 0.25], [4.0, -8.0]]})
+
+QUESTIONS = [
+    Question(
+        "q1",
+        2,
+        "The derivative of the sigmoid",
+        name="sigmoid_prime",
+        reference=dsig,
+        cases=Z_CASES,
+        mistakes=(
+            Mistake("σ returned instead of σ′", "σ′(z) = σ(z)(1 − σ(z)), not σ(z) itself", lambda z: sig(z)),
+            Mistake("`z` used where `a` belongs", "the formula a(1 − a) needs a = σ(z), not z", lambda z: z * (1 - z)),
+            Mistake("sign error", "σ′(z) = σ(z)(1 − σ(z)) is positive everywhere", lambda z: -dsig(z)),
+        ),
+        hints=("Compute s = σ(z) = 1 / (1 + e^(−z)) first.", "σ′(z) = s · (1 − s), elementwise (works on arrays)."),
+    ),
+    Question(
+        "q2",
+        3,
+        "The chain rule on a composite",
+        name="h_prime",
+        reference=h_prime,
+        cases=({"x": [0.0, 0.5, -1.0, 2.0]},),
+        mistakes=(
+            Mistake(
+                "inner derivative missing",
+                "the chain rule multiplies by the inner derivative du/dx = 6x",
+                lambda x: dsig(3 * x**2 + 1),
+            ),
+            Mistake(
+                "outer derivative taken at x",
+                "σ′ must be evaluated at the inner value u = 3x² + 1, not at x",
+                lambda x: dsig(x) * 6 * x,
+            ),
+            Mistake(
+                "σ used where σ′ belongs",
+                "the outer derivative is σ′(u) = σ(u)(1 − σ(u))",
+                lambda x: sig(3 * x**2 + 1) * 6 * x,
+            ),
+        ),
+        hints=(
+            "Name the inner function u = g(x) = 3x² + 1 and the outer y = σ(u).",
+            "dy/dx = dy/du · du/dx = σ′(u) · 6x.",
+        ),
+    ),
+    Question(
+        "q3",
+        2,
+        "A central finite difference",
+        name="central_difference",
+        reference=central_difference,
+        functions=("f",),
+        cases=(
+            {"f": "exp", "x": 0.0, "eps": 0.1},
+            {"f": "sin", "x": [0.0, 1.0, 2.0], "eps": 0.01},
+            {"f": "cube", "x": 2.0, "eps": 0.5},
+        ),
+        mistakes=(
+            Mistake(
+                "forward difference", "use both sides: f(x + ε) − f(x − ε)", lambda f, x, eps: (f(x + eps) - f(x)) / eps
+            ),
+            Mistake(
+                "divided by ε instead of 2ε",
+                "the two points are 2ε apart",
+                lambda f, x, eps: (f(x + eps) - f(x - eps)) / eps,
+            ),
+        ),
+        hints=("The slope of the chord through x − ε and x + ε.", "(f(x + eps) − f(x − eps)) / (2 * eps)"),
+    ),
+    Question(
+        "q4",
+        1,
+        "The derivative of e²·sin x at 0",
+        kind="value",
+        name="slope_at_0",
+        reference=lambda: float(d_e2_sin(0.0)),
+        rtol=1e-4,
+        mistakes=(
+            Mistake(
+                "sign error",
+                "d/dx sin x = +cos x (it is cos whose derivative is −sin)",
+                lambda: float(-np.exp(2.0) * np.cos(0.0)),
+            ),
+            Mistake(
+                "e² treated as a variable",
+                "e² is a constant factor: only sin x is differentiated (e² ≈ 7.389, not 2e ≈ 5.437)",
+                lambda: float(2 * np.e),
+            ),
+            Mistake("sin x left in place of its derivative", "d/dx sin x = cos x", lambda: 0.0),
+        ),
+        hints=("The constant-multiple rule: (c·f)′ = c·f′.", "e²·cos 0 = e²."),
+    ),
+    Question("q5", 2, "How ε affects a finite difference", kind="manual"),
+]

@@ -1,0 +1,104 @@
+"""Section 02, partial derivatives and the gradient."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..spec import Mistake, Question
+
+
+def grad_f(x, y):
+    """∇f for f(x, y) = xy + x²: (y + 2x, x), as an array of shape (2,)."""
+    return np.array([y + 2 * x, x], dtype=float)
+
+
+def dF_dr(G, m1, m2, r):
+    """∂F/∂r for Newton's F = G m1 m2 / r²: −2 G m1 m2 / r³."""
+    return -2 * G * m1 * m2 / r**3
+
+
+def descent_direction(g):
+    """The unit vector of steepest descent: −g / ‖g‖."""
+    return -g / np.linalg.norm(g)
+
+
+QUESTIONS = [
+    Question(
+        "q1",
+        1,
+        "f(3, −3) for f(x, y) = xy + x²",
+        kind="value",
+        name="f_value",
+        reference=lambda: 0.0,
+        mistakes=(Mistake("the seed's erratum (9)", "3·(−3) + 3² = −9 + 9 = 0", lambda: 9.0),),
+        hints=("Substitute x = 3 and y = −3: xy = −9 and x² = 9.",),
+    ),
+    Question(
+        "q2",
+        2,
+        "The gradient of f(x, y) = xy + x²",
+        name="grad_f",
+        reference=grad_f,
+        cases=({"x": 3.0, "y": -3.0}, {"x": -1.5, "y": 2.0}),
+        mistakes=(
+            Mistake(
+                "partial derivatives swapped",
+                "the first entry is ∂f/∂x = y + 2x, the second ∂f/∂y = x",
+                lambda x, y: np.array([x, y + 2 * x]),
+            ),
+            Mistake(
+                "minus sign added (the seed's erratum)",
+                "the gradient has no minus sign; −∇f is the descent direction",
+                lambda x, y: -grad_f(x, y),
+            ),
+            Mistake(
+                "y not held fixed", "∂/∂x of xy is y: hold y fixed, it is a constant", lambda x, y: np.array([2 * x, x])
+            ),
+        ),
+        hints=("For ∂f/∂x treat y as a constant: ∂(xy)/∂x = y, ∂(x²)/∂x = 2x.", "Return np.array([df_dx, df_dy])."),
+    ),
+    Question(
+        "q3",
+        2,
+        "A partial derivative of Newton's law",
+        name="dF_dr",
+        reference=dF_dr,
+        cases=({"G": 1.0, "m1": 2.0, "m2": 3.0, "r": 2.0}, {"G": 6.674e-11, "m1": 5.97e24, "m2": 7.35e22, "r": 3.84e8}),
+        rtol=1e-6,
+        atol=0.0,
+        mistakes=(
+            Mistake(
+                "sign error", "F falls as r grows, so ∂F/∂r is negative", lambda G, m1, m2, r: -dF_dr(G, m1, m2, r)
+            ),
+            Mistake(
+                "power rule exponent not lowered",
+                "d/dr r^(−2) = −2 r^(−3)",
+                lambda G, m1, m2, r: -2 * G * m1 * m2 / r**2,
+            ),
+            Mistake(
+                "factor 2 missing",
+                "the power rule brings down the exponent −2",
+                lambda G, m1, m2, r: -G * m1 * m2 / r**3,
+            ),
+        ),
+        hints=("Write F = G m1 m2 · r^(−2); G, m1 and m2 are constants.", "Power rule: d/dr r^(−2) = −2 r^(−3)."),
+    ),
+    Question(
+        "q4",
+        2,
+        "The direction of steepest descent",
+        name="descent_direction",
+        reference=descent_direction,
+        cases=({"g": [3.0, 4.0]}, {"g": [1.0, -2.0, 2.0]}),
+        mistakes=(
+            Mistake(
+                "ascent direction returned",
+                "steepest descent is −∇f / ‖∇f‖: flip the sign",
+                lambda g: g / np.linalg.norm(g),
+            ),
+            Mistake("not normalised", "divide by the length ‖g‖ to get a unit vector", lambda g: -g),
+        ),
+        hints=("The gradient points uphill.", "np.linalg.norm(g) is the length of g."),
+    ),
+    Question("q5", 2, "Reading a contour plot", kind="manual"),
+]

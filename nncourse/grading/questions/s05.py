@@ -1,0 +1,124 @@
+"""Section 05, cost functions. Shapes: a (outputs) and y (targets) are (batch, n_out)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..spec import Mistake, Question
+
+
+def mse(a, y):
+    """(1/N) Σ (a − y)², N = number of entries (as torch.nn.MSELoss)."""
+    return float(np.mean((a - y) ** 2))
+
+
+def mse_grad(a, y):
+    """∂C/∂a = 2(a − y)/N."""
+    return 2 * (a - y) / a.size
+
+
+def bce(p, y):
+    """−(1/N) Σ [y log p + (1 − y) log(1 − p)]."""
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def half_sse_grad(a, y):
+    """E = (1/batch) Σ ½ (y − a)²  ->  ∂E/∂a = (a − y)/batch."""
+    return (a - y) / a.shape[0]
+
+
+AY = (
+    {"a": [[0.2, 0.9], [0.5, 0.1], [1.5, -0.3]], "y": [[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]]},
+    {"a": [[3.0]], "y": [[1.0]]},
+)
+PY = ({"p": [[0.9], [0.2], [0.6], [0.01]], "y": [[1.0], [0.0], [1.0], [0.0]]}, {"p": [[0.7, 0.3]], "y": [[1.0, 1.0]]})
+
+QUESTIONS = [
+    Question(
+        "q1",
+        2,
+        "Mean squared error",
+        name="mse",
+        reference=mse,
+        cases=AY,
+        mistakes=(
+            Mistake(
+                "summed instead of averaged",
+                "divide by the number of entries (np.mean)",
+                lambda a, y: float(np.sum((a - y) ** 2)),
+            ),
+            Mistake(
+                "square missing (that is the MAE)", "square each difference", lambda a, y: float(np.mean(np.abs(a - y)))
+            ),
+            Mistake("a ½ that MSE does not have", "MSE is the plain mean of (a − y)²", lambda a, y: 0.5 * mse(a, y)),
+        ),
+        hints=("np.mean averages over every entry.",),
+    ),
+    Question(
+        "q2",
+        3,
+        "The gradient of the MSE",
+        name="mse_grad",
+        reference=mse_grad,
+        cases=AY,
+        mistakes=(
+            Mistake("sign error", "∂/∂a (a − y)² = 2(a − y), not 2(y − a)", lambda a, y: -mse_grad(a, y)),
+            Mistake(
+                "summing instead of averaging",
+                "C is a mean, so its gradient is divided by N = a.size",
+                lambda a, y: 2 * (a - y),
+            ),
+            Mistake(
+                "factor 2 missing (the ½ convention)",
+                "MSE has no ½: the power rule leaves a 2",
+                lambda a, y: (a - y) / a.size,
+            ),
+        ),
+        hints=("Power rule on each entry: d/da (a − y)² = 2(a − y).", "Then divide by N = a.size, as the mean does."),
+    ),
+    Question(
+        "q3",
+        3,
+        "Binary cross-entropy",
+        name="bce",
+        reference=bce,
+        cases=PY,
+        mistakes=(
+            Mistake(
+                "brackets wrong (the seed's erratum)",
+                "the minus sign covers both terms: −(y log p + (1 − y) log(1 − p))",
+                lambda p, y: float(np.mean(-y * np.log(p) + (1 - y) * np.log(1 - p))),
+            ),
+            Mistake("sign error", "log p < 0, so the loss needs a minus sign to be positive", lambda p, y: -bce(p, y)),
+            Mistake(
+                "summed instead of averaged",
+                "average over the entries (np.mean)",
+                lambda p, y: float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))),
+            ),
+        ),
+        hints=("For y = 1 the loss is −log p; for y = 0 it is −log(1 − p).", "Average over all entries."),
+    ),
+    Question(
+        "q4",
+        2,
+        "The gradient of the worked example's error",
+        name="half_sse_grad",
+        reference=half_sse_grad,
+        cases=AY,
+        mistakes=(
+            Mistake(
+                "factor 2 kept (that is the MSE's gradient form)",
+                "the ½ cancels the 2 of the power rule",
+                lambda a, y: 2 * (a - y) / a.shape[0],
+            ),
+            Mistake(
+                "divided by every entry, not by the batch",
+                "E sums over outputs and averages over the batch only",
+                lambda a, y: (a - y) / a.size,
+            ),
+            Mistake("sign error", "∂/∂a ½(y − a)² = a − y", lambda a, y: (y - a) / a.shape[0]),
+        ),
+        hints=("∂/∂a ½(y − a)² = a − y.", "Divide by the batch size, a.shape[0], not by a.size."),
+    ),
+    Question("q5", 2, "Outliers and confident mistakes", kind="manual"),
+]

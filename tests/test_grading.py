@@ -1,0 +1,388 @@
+"""Grading real submissions, adversarial ones included, in fresh kernels.
+
+One module-scoped run grades 30+ submissions of section 06 through the
+`nncourse grade` command (2 kernels in parallel) and the tests read its
+gradebook. Every submission is a filled-in copy of the committed student
+notebook: the instructor's solution pasted into each answer cell, then one
+change (a named mistake, an infinite loop, an exit, a numpy patch, ...).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from nncourse import outline
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "exercises" / "source" / "06_worked_example.ipynb"
+STUDENT = ROOT / "exercises" / "student" / "06_worked_example.ipynb"
+CELL_TIMEOUT = 5
+
+
+def _cell(source: str) -> dict:
+    return {"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
+
+
+def submission(
+    replace: dict[str, str] | None = None,
+    extra: list[str] = (),
+    at: int = 3,
+    filled: bool = True,
+    source: Path = SOURCE,
+    student: Path = STUDENT,
+) -> str:
+    """A student notebook with the source's solutions pasted in, then ``replace`` applied
+    (each replacement must change something) and ``extra`` code cells inserted at ``at``."""
+    sol = {
+        c["metadata"]["nncourse"]["question"]: c["source"]
+        for c in json.loads(source.read_text())["cells"]
+        if c.get("metadata", {}).get("nncourse", {}).get("role") in ("solution", "answer")
+    }
+    nb = json.loads(student.read_text())
+    for c in nb["cells"]:
+        meta = c.get("metadata", {}).get("nncourse", {})
+        if filled and meta.get("role") in ("solution", "answer"):
+            c["source"] = sol[meta["question"]]
+        c["source"] = "".join(c["source"])
+    for old, new in (replace or {}).items():
+        hits = sum(old in c["source"] for c in nb["cells"])
+        assert hits, f"replacement target not found: {old!r}"
+        for c in nb["cells"]:
+            c["source"] = c["source"].replace(old, new)
+    nb["cells"][at:at] = [_cell(s) for s in extra]
+    return json.dumps(nb)
+
+
+SIGMA = "delta = (A - T) * A * (1 - A)"
+MISTAKES = {
+    # file name: (replacements, question, diagnosis expected in the notes)
+    "q4_sigma_prime_missing": ({SIGMA: "delta = (A - T)"}, "q4", "σ′ factor missing"),
+    "q4_transpose": (
+        {"return delta.T @ A_prev / n": "return A_prev.T @ delta / n"},
+        "q4",
+        "transpose missing or shape wrong",
+    ),
+    "q4_summed": (
+        {"delta.T @ A_prev / n, delta.sum(axis=0) / n": "delta.T @ A_prev, delta.sum(axis=0)"},
+        "q4",
+        "summing instead of averaging over the batch",
+    ),
+    "q4_a_for_z": (
+        {SIGMA: "S = 1 / (1 + np.exp(-A))\n    delta = (A - T) * S * (1 - S)"},
+        "q4",
+        "`a` used where `z` belongs",
+    ),
+    "q4_sign": ({SIGMA: "delta = (T - A) * A * (1 - A)"}, "q4", "sign error"),
+    "q5_hidden_sigma_prime": (
+        {"delta1 = (delta2 @ W2) * H * (1 - H)": "delta1 = delta2 @ W2"},
+        "q5",
+        "σ′ factor missing in the hidden layer",
+    ),
+    "q5_transpose": (
+        {"delta1 = (delta2 @ W2)": "delta1 = (delta2 @ W2.T)"},
+        "q5",
+        "transpose wrong when sending δ back",
+    ),
+    "q6_update_sign": (
+        {"w5_new = ex.w5 - ex.lr * dE_dw5": "w5_new = ex.w5 + ex.lr * dE_dw5"},
+        "q6",
+        "sign error in the update",
+    ),
+    "q7_assign_not_accumulate": (
+        {"dE_db1 = float(db1.sum())": "for d in db1:\n    dE_db1 = float(d)"},
+        "q7",
+        "`=` where `+=` accumulates",
+    ),
+}
+
+WRONG_FUNCTIONS = """
+def forward(X, W1, b1, W2, b2):
+    return np.zeros((len(X), 2)), np.zeros((len(X), 2))
+def output_layer_grads(A_prev, Z, T):
+    return np.zeros((Z.shape[1], A_prev.shape[1])), np.zeros(Z.shape[1])
+def backprop(X, T, W1, b1, W2, b2):
+    return np.zeros_like(W1), np.zeros_like(b1), np.zeros_like(W2), np.zeros_like(b2)
+E, dE_dw5, w5_new, dE_db1 = 1.0, 1.0, 1.0, 1.0
+"""
+
+# Reads each probe cell before it runs and prints a forged result line with the right tag
+# and the right number of cases, claiming a pass. The grader must not be fooled.
+FORGER = r"""
+import ast, json, re
+def _forge(info):
+    raw = info.raw_cell or ''
+    tag = re.search(r'@@nncourse-probe@@[0-9a-f]{32}', raw)
+    payload = re.search(r"\.loads\(('.*')\)\n", raw)
+    if tag and payload:
+        p = json.loads(ast.literal_eval(payload.group(1)))
+        fake = {'status': 'pass', 'points': 100, 'value': {'verdict': 'pass', 'expected': 1.0}}
+        print(tag.group(0) + json.dumps({'q': p['q'], 'outcomes': [fake] * len(p['cases'])}))
+get_ipython().events.register('pre_run_cell', _forge)
+"""
+
+
+def build_submissions(folder: Path, gradebook: Path) -> None:
+    """Write the adversarial submission set into ``folder``."""
+    write = lambda name, text: (folder / name).write_text(text)  # noqa: E731
+    write("correct.ipynb", submission())
+    write("unfilled.ipynb", STUDENT.read_text())
+    for name, (replace, _, _) in MISTAKES.items():
+        write(f"{name}.ipynb", submission(replace))
+    end = 10**6  # after the last cell: these override the answers
+    write("wrong_all.ipynb", submission(extra=[WRONG_FUNCTIONS], at=end))
+    write("loop_top_level.ipynb", submission(extra=["while True:\n    pass"]))
+    write(
+        "loop_in_function.ipynb",
+        submission(extra=["def output_layer_grads(A_prev, Z, T):\n    while True:\n        pass"], at=end),
+    )
+    write("sys_exit_top_level.ipynb", submission(extra=["import sys\nsys.exit(3)"]))
+    write(
+        "sys_exit_in_function.ipynb",
+        submission(extra=["import sys\ndef output_layer_grads(A_prev, Z, T):\n    sys.exit(1)"], at=end),
+    )
+    write("os_exit_top_level.ipynb", submission(extra=["import os\nos._exit(1)"]))
+    write(
+        "os_exit_in_function.ipynb",
+        submission(extra=["import os\ndef output_layer_grads(A_prev, Z, T):\n    os._exit(1)"], at=end),
+    )
+    write(
+        "numpy_patched.ipynb",
+        submission(
+            extra=[
+                WRONG_FUNCTIONS
+                + (
+                    "import numpy\n"
+                    "numpy.allclose = lambda *a, **k: True\n"
+                    "numpy.isclose = lambda a, b, *r, **k: numpy.ones(numpy.broadcast(a, b).shape, bool)\n"
+                    "numpy.array_equal = lambda *a, **k: True\n"
+                    "numpy.testing.assert_allclose = lambda *a, **k: None\n"
+                )
+            ],
+            at=end,
+        ),
+    )
+    write(
+        "check_redefined.ipynb",
+        submission(
+            extra=[
+                WRONG_FUNCTIONS
+                + (
+                    "import nncourse.grading, nncourse.grading.judge as J\n"
+                    "check = lambda q: print(q, '✔ correct')\n"
+                    "J.compare = lambda *a, **k: None\n"
+                    "J.evaluate = lambda q, c, o, label='': J.Verdict(q.id, 'pass', 9, 9, 1000.0, 1000.0, 'ok')\n"
+                    "nncourse.grading.Checker = None\n"
+                )
+            ],
+            at=end,
+        ),
+    )
+    write("forged_probe.ipynb", submission(extra=[WRONG_FUNCTIONS + FORGER], at=end))
+    write(
+        "writes_gradebook.ipynb",
+        submission(extra=[f"open({str(gradebook)!r}, 'w').write('submission,total\\nwrites_gradebook.ipynb,1000\\n')"]),
+    )
+    (folder / "corrupt.ipynb").write_text('{"cells": [ {"cell_type": "code", "source": ')
+    (folder / "not_a_notebook.ipynb").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    (folder / "essay.txt").write_text("I did the exercises on paper.")
+    (folder / "renamed").mkdir()
+    (folder / "renamed" / "Jane Doe - homework (final) v2.ipynb").write_text(submission())
+    for i in range(4):  # more ordinary submissions, to make the timing run 30+ files
+        (folder / f"ordinary_{i}.ipynb").write_text(submission() if i % 2 else STUDENT.read_text())
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Grade the whole set once with the CLI; returns (rows by file, run info)."""
+    base = tmp_path_factory.mktemp("grading")
+    subs, out = base / "submissions", base / "out" / "gradebook.csv"
+    subs.mkdir()
+    out.parent.mkdir()
+    build_submissions(subs, out)
+    before = digest(subs)
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nncourse.cli",
+            "grade",
+            "06",
+            str(subs),
+            "-o",
+            str(out),
+            "--cell-timeout",
+            str(CELL_TIMEOUT),
+            "--timeout",
+            "60",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    seconds = time.perf_counter() - start
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with out.open(newline="") as f:
+        rows = {r["submission"]: r for r in csv.DictReader(f)}
+    info = {
+        "seconds": seconds,
+        "stderr": proc.stderr,
+        "stdout": proc.stdout,
+        "before": before,
+        "after": digest(subs),
+        "n": len(before),
+        "out": out,
+    }
+    print(f"\ngraded {len(before)} submissions of section 06 in {seconds:.1f} s (2 kernels in parallel)")
+    return rows, info
+
+
+AUTO = ["q1", "q2", "q3", "q4", "q5", "q6", "q7"]
+FULL = 16.0
+
+
+def points(row) -> dict[str, float]:
+    return {q: float(row[q]) for q in AUTO}
+
+
+@pytest.mark.slow
+def test_thirty_submissions_graded_in_under_two_minutes(graded):
+    rows, info = graded
+    assert info["n"] >= 30 and len(rows) == info["n"]
+    assert info["seconds"] < 120, f"grading took {info['seconds']:.1f} s"
+    assert "grading section 06" in info["stderr"] and "100%" in info["stderr"]  # tqdm on stderr
+
+
+@pytest.mark.slow
+def test_gradebook_format(graded):
+    rows, info = graded
+    header = info["out"].read_text().splitlines()[0].split(",")
+    assert header == ["submission", *AUTO, "q8", "total", "max", "status", "notes", "sha256", "seconds"]
+    for r in rows.values():
+        assert r["q8"] == ""  # manual: left for the instructor
+        assert float(r["max"]) == FULL
+        assert abs(float(r["total"]) - sum(points(r).values())) < 1e-9
+    answers = info["out"].with_name("gradebook_answers.md").read_text()
+    assert "rounds the hidden activations" in answers  # the correct submission's written answer
+
+
+@pytest.mark.slow
+def test_correct_full_marks_unfilled_zero(graded):
+    rows, _ = graded
+    for name in ("correct.ipynb", "ordinary_1.ipynb", "renamed/Jane Doe - homework (final) v2.ipynb"):
+        assert float(rows[name]["total"]) == FULL, rows[name]
+        assert rows[name]["status"] == "ok" and rows[name]["notes"] == ""
+    for name in ("unfilled.ipynb", "ordinary_0.ipynb"):
+        assert float(rows[name]["total"]) == 0
+        assert "not attempted yet" in rows[name]["notes"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(MISTAKES))
+def test_named_mistake_is_diagnosed(graded, name):
+    rows, _ = graded
+    _, question, diagnosis = MISTAKES[name]
+    row = rows[f"{name}.ipynb"]
+    assert float(row[question]) < {"q4": 3, "q5": 4, "q6": 1, "q7": 2}[question]
+    note = next(n for n in row["notes"].split(" | ") if n.startswith(question + ":"))
+    assert diagnosis in note, note
+
+
+@pytest.mark.slow
+def test_wrong_answers_score_zero(graded):
+    rows, _ = graded
+    assert points(rows["wrong_all.ipynb"]) == dict.fromkeys(AUTO, 0.0)
+
+
+@pytest.mark.slow
+def test_infinite_loops_are_interrupted(graded):
+    rows, _ = graded
+    top = rows["loop_top_level.ipynb"]
+    assert top["status"] == "timeout" and "timed out" in top["notes"]
+    assert float(top["total"]) == FULL  # interrupted, then the rest of the notebook ran
+    inner = rows["loop_in_function.ipynb"]
+    assert float(inner["q4"]) == 0 and float(inner["total"]) == FULL - 3
+
+
+@pytest.mark.slow
+def test_sys_exit_does_not_stop_grading(graded):
+    rows, _ = graded
+    top = rows["sys_exit_top_level.ipynb"]
+    assert float(top["total"]) == FULL and "SystemExit" in top["notes"]
+    inner = rows["sys_exit_in_function.ipynb"]
+    assert float(inner["q4"]) == 0 and "SystemExit" in inner["notes"] and float(inner["total"]) == FULL - 3
+
+
+@pytest.mark.slow
+def test_os_exit_kernel_death_is_survived(graded):
+    rows, _ = graded
+    top = rows["os_exit_top_level.ipynb"]
+    assert top["status"] == "kernel-died" and "kernel died" in top["notes"]
+    assert float(top["total"]) == FULL  # replayed without the cell that killed the kernel
+    inner = rows["os_exit_in_function.ipynb"]
+    assert inner["status"] == "kernel-died"
+    assert float(inner["q4"]) == 0 and float(inner["total"]) == FULL - 3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["numpy_patched.ipynb", "check_redefined.ipynb", "forged_probe.ipynb"])
+def test_patching_the_kernel_gains_nothing(graded, name):
+    rows, _ = graded
+    assert points(rows[name]) == dict.fromkeys(AUTO, 0.0), rows[name]
+
+
+@pytest.mark.slow
+def test_writing_the_gradebook_path_has_no_effect(graded):
+    rows, info = graded
+    row = rows["writes_gradebook.ipynb"]
+    assert "gradebook file changed" in row["notes"]
+    assert float(row["total"]) == FULL  # its answers are right; the forged 1000 is gone
+    text = info["out"].read_text()
+    assert "1000" not in text and len(text.splitlines()) == info["n"] + 1
+
+
+@pytest.mark.slow
+def test_unreadable_files_get_a_zero_row(graded):
+    rows, _ = graded
+    for name in ("corrupt.ipynb", "not_a_notebook.ipynb", "essay.txt"):
+        assert rows[name]["status"] == "unreadable" and float(rows[name]["total"]) == 0
+        assert "not a readable notebook" in rows[name]["notes"]
+
+
+@pytest.mark.slow
+def test_submissions_are_never_modified(graded):
+    _, info = graded
+    assert info["after"] == info["before"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("section", [s.id for s in outline.load()[1]])
+def test_instructor_solution_full_marks_student_version_zero(tmp_path, section):
+    from nncourse.grading.grade import grade
+    from nncourse.grading.spec import bank
+
+    sec = outline.section(section)
+    source, student = ROOT / sec.exercise, ROOT / "exercises" / "student" / Path(sec.exercise).name
+    (tmp_path / "subs").mkdir()
+    (tmp_path / "subs" / "solution.ipynb").write_bytes(source.read_bytes())
+    (tmp_path / "subs" / "unfilled.ipynb").write_bytes(student.read_bytes())
+    rows = {r.submission: r for r in grade(section, tmp_path / "subs", tmp_path / "gb.csv", progress=False)}
+    auto = sum(q.points for q in bank(section).values() if q.kind != "manual")
+    assert rows["solution.ipynb"].total == auto and rows["solution.ipynb"].status == "ok", rows["solution.ipynb"]
+    assert rows["unfilled.ipynb"].total == 0 and rows["unfilled.ipynb"].status == "ok", rows["unfilled.ipynb"]
