@@ -8,6 +8,7 @@ course.yml, breaks one thing, and expects the check to name it.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -210,3 +211,16 @@ def test_cli_check_and_write_exit_codes(tree: Path, monkeypatch, capsys) -> None
 def test_real_repository_is_in_step_with_course_yml() -> None:
     problems = outline.check(REPO)
     assert problems == [], "nncourse outline --check:\n" + "\n".join(problems)
+
+
+def test_teaching_guide_timing_table_matches_course_yml() -> None:
+    """docs/teaching.md lists every section with its course.yml title, minutes and needs."""
+    text = (REPO / "docs" / "teaching.md").read_text(encoding="utf-8")
+    _, sections = outline.load(REPO)
+    rows = [line for line in text.splitlines() if re.match(r"\| \d\d \|", line)]
+    assert len(rows) == len(sections), rows
+    for s, row in zip(sections, rows, strict=True):
+        needs = ", ".join(s.needs) or "—"
+        assert row.startswith(f"| {s.id} | {s.title} | {s.minutes} min | {needs} |"), row
+    total = sum(s.minutes for s in sections)
+    assert f"about {total // 60} h {total % 60} min" in text
