@@ -20,11 +20,11 @@ trap 'rm -rf "$tmp"' EXIT
 "$PYTHON" -m venv "$tmp/venv"
 pip=("$tmp/venv/bin/python" -m pip --disable-pip-version-check)
 "${pip[@]}" install -q --upgrade pip
-# Every name pinned in lab.txt must keep its version once the test tools are added.
 freeze() { "${pip[@]}" freeze --exclude-editable --exclude nncourse; }
 
 "${pip[@]}" install -q ".[lab]"
 freeze > "$tmp/lab.txt"
+# The test tools are resolved with lab.txt as constraints: no runtime pin moves to make room.
 "${pip[@]}" install -q -c "$tmp/lab.txt" ".[lab,test]"
 freeze > "$tmp/all.txt"
 "${pip[@]}" check
