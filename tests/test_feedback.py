@@ -19,7 +19,12 @@ def all_questions():
             yield sid, q
 
 
-def outcomes_of(fn, q: Question, cases) -> list[dict]:
+def outcomes_of(reference, q: Question, cases) -> list[dict]:
+    """What a learner's answer computing ``reference`` would give (defined here, not in nncourse)."""
+
+    def fn(**kwargs):
+        return reference(**kwargs)
+
     return [
         wire.run_case(fn, q.kind, c, q.lists, q.functions) if q.kind == "function" else wire.run_case(fn(), "value", c)
         for c in cases
@@ -169,3 +174,22 @@ def test_wire_round_trip_and_odd_values():
     assert back[4] is True and back[5] == [1.0, 2.0]
     assert judge.to_py(__import__("json").loads(wire.dumps(wire.encode(np.array([np.nan, np.inf])))))[1] == np.inf
     assert wire.encode(object()) == {"type": "object"}
+
+
+def test_the_library_reference_itself_is_not_accepted():
+    grader, ns = make()
+    ns["forward"] = s06.forward
+    v = grader.verdict("q1")
+    assert v.points == 0 and "from the course library, not your own code" in v.message
+
+
+def test_an_endless_answer_is_stopped_by_check():
+    grader = Checker("06", {}, seconds=0.5)
+
+    def forward(X, W1, b1, W2, b2):
+        while True:
+            pass
+
+    grader.namespace["forward"] = forward
+    v = grader.verdict("q1")
+    assert v.status == "error" and "time limit" in v.message

@@ -410,3 +410,56 @@ def test_instructor_solution_full_marks_student_version_zero(every_section, sect
     assert solution.total == auto and solution.status == "ok" and solution.notes == "", solution
     assert unfilled.total == 0 and unfilled.status == "ok", unfilled
     assert all(p in (0, None) for p in unfilled.points.values())
+
+
+# -- pieces of the grader, without kernels ------------------------------------------------------
+
+
+def test_probe_output_is_read_only_with_the_right_tag_and_shape():
+    from nncourse.grading import probe, wire
+
+    nonce = probe.new_nonce()
+    good = {"q": "q1", "outcomes": [{"value": 1.0}, {"value": 2.0}]}
+
+    def out(text):
+        return [{"output_type": "stream", "name": "stdout", "text": text}]
+
+    line = wire.MARK + nonce + json.dumps(good) + "\n"
+    assert probe.read_outcomes(out("noise\n" + line), "q1", nonce, 2) == good["outcomes"]
+    assert probe.read_outcomes(out(line.replace(nonce, probe.new_nonce())), "q1", nonce, 2) is None
+    assert probe.read_outcomes(out(line), "q1", nonce, 3) is None  # wrong number of cases
+    assert probe.read_outcomes(out(line), "q2", nonce, 2) is None  # another question's line
+    assert probe.read_outcomes(out(wire.MARK + nonce + "{not json\n"), "q1", nonce, 2) is None
+    stderr = [{"output_type": "stream", "name": "stderr", "text": line}]
+    assert probe.read_outcomes(stderr, "q1", nonce, 2) is None
+
+
+def test_written_answer_found_even_if_its_cell_was_replaced():
+    from nncourse.grading.runner import written_answers
+    from nncourse.notebooks import read
+
+    cells = read(SOURCE).cells
+    assert "rounds the hidden activations" in written_answers(cells)["q8"]
+    for cell in cells:
+        if cell.metadata.get("nncourse", {}).get("role") == "answer":
+            cell.metadata = {}
+            cell.source = "My own answer."
+    assert written_answers(cells)["q8"] == "My own answer."
+
+
+def test_collect_skips_hidden_files_and_the_gradebook(tmp_path):
+    from nncourse.grading.grade import collect
+
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{}")
+    (tmp_path / ".hidden.ipynb").write_text("{}")
+    (tmp_path / "a.ipynb").write_text("{}")
+    (tmp_path / "gb.csv").write_text("x")
+    assert [name for name, _ in collect(tmp_path, exclude=[tmp_path / "gb.csv"])] == ["a.ipynb"]
+
+
+def test_hidden_cases_come_from_the_source_notebook():
+    from nncourse.grading.probe import hidden_cases
+
+    hidden = hidden_cases(SOURCE)
+    assert set(hidden) == {"q1", "q4", "q5"} and len(hidden["q5"]) == 3

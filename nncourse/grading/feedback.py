@@ -17,7 +17,10 @@ grader judges answers in its own process (see ``grade.py``), so redefining
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
+import signal
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from . import wire
@@ -25,15 +28,37 @@ from .judge import Verdict, evaluate
 from .spec import Question, bank
 
 
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Turn a call that runs past ``seconds`` into a KeyboardInterrupt, which ``wire.run_case``
+    reports as a time-out. Only where SIGALRM exists and in the main thread; else no limit."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class Checker:
     """Feedback for one section's exercise notebook.
 
     ``namespace`` is where the learner's answers are looked up; by default
-    the globals of the code that creates the Checker (the notebook).
+    the globals of the code that creates the Checker (the notebook). An answer
+    that runs longer than ``seconds`` is stopped and reported (Unix main thread).
     """
 
-    def __init__(self, section: str, namespace: Mapping[str, Any] | None = None):
+    def __init__(self, section: str, namespace: Mapping[str, Any] | None = None, seconds: float = 10.0):
         self.section = str(section)
+        self.seconds = seconds
         self.questions: dict[str, Question] = bank(self.section)
         if namespace is None:
             frame = inspect.currentframe()
@@ -55,7 +80,8 @@ class Checker:
         if q.kind == "manual":
             return evaluate(q, [], [])
         obj = self.namespace.get(q.name)
-        outcomes = [wire.run_case(obj, q.kind, case, q.lists, q.functions) for case in q.cases]
+        with time_limit(self.seconds):
+            outcomes = wire.run_all(obj, q.kind, list(q.cases), q.lists, q.functions)
         return evaluate(q, list(q.cases), outcomes, label="public tests")
 
     def check(self, qid: str) -> None:

@@ -219,6 +219,8 @@ def judge_case(q: Question, case: dict, outcome: dict) -> tuple[str, str, str | 
         return "not_attempted", "not attempted yet", None
     if "error" in outcome:
         error = outcome["error"]
+        if error.startswith("CopiedAnswer: "):
+            return "error", error[len("CopiedAnswer: ") :].replace("this is", "the answer is", 1), None
         short = error if len(error) <= 120 else error[:117] + "..."
         return "error", f"your code raised {short}{error_diagnosis(error)}", None
     got = to_py(outcome.get("value"))

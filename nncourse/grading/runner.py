@@ -114,6 +114,26 @@ def _execute(
     return "ok", None, notes
 
 
+def written_answers(cells: list) -> dict[str, str]:
+    """Each written answer by question id: the markdown cell marked as its answer, or else
+    (if a learner replaced that cell) the first markdown cell after the question's heading."""
+    answers: dict[str, str] = {}
+    heading: str | None = None
+    for cell in cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        meta = cell.get("metadata", {}).get("nncourse", {})
+        if meta.get("role") == "answer":
+            answers[str(meta.get("question"))] = str(cell.get("source", ""))
+            heading = None
+        elif "points" in meta:
+            heading = str(meta.get("question"))
+        elif heading is not None:
+            answers.setdefault(heading, str(cell.get("source", "")))
+            heading = None
+    return answers
+
+
 def _fingerprint(path: Path | None) -> tuple | None:
     if path is None or not path.exists():
         return None
@@ -148,10 +168,7 @@ def run_submission(
         result.notes.append(f"not a readable notebook ({type(err).__name__}: {str(err)[:120]})")
         return result
     result.section = str(nb.metadata.get("nncourse", {}).get("section", "")) or None
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nncourse", {})
-        if cell.get("cell_type") == "markdown" and meta.get("role") == "answer":
-            result.answers[str(meta.get("question"))] = str(cell.get("source", ""))
+    result.answers = written_answers(nb.cells)
     code = [c for c in nb.cells if c.get("cell_type") == "code"]
     for c in code:
         c["outputs"], c["execution_count"] = [], None

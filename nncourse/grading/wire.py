@@ -105,6 +105,12 @@ def run_case(obj, kind, args, lists=(), functions=()):
         if kind == "function":
             if not callable(obj):
                 return {"error": f"TypeError: it is a {type(obj).__name__}, not a function"}
+            module = str(getattr(obj, "__module__", "") or "")
+            if module == "nncourse" or module.startswith("nncourse."):
+                return {
+                    "error": f"CopiedAnswer: this is {module}.{getattr(obj, '__name__', '?')} from the "
+                    "course library, not your own code"
+                }
             result = obj(**decode_args(args, lists, functions))
         else:
             if obj is None or obj is Ellipsis:
