@@ -14,8 +14,9 @@ proven to see a slider move even before the course has notebooks.
 
 Uses Debian's Chromium (/usr/bin/chromium); never downloads a browser. Skips, saying why, only
 when no Chromium or no Playwright can be had. A failing notebook leaves a screenshot in
-tests/artifacts/. ``NNCOURSE_BROWSER_NOTEBOOKS`` (paths joined by ``os.pathsep``) replaces the
-course's list, for trying the harness on other notebooks.
+tests/artifacts/ (with ``NNCOURSE_BROWSER_SCREENSHOTS=1`` every notebook does).
+``NNCOURSE_BROWSER_NOTEBOOKS`` (paths joined by ``os.pathsep``) replaces the course's list, for
+trying the harness on other notebooks.
 """
 
 from __future__ import annotations
@@ -336,6 +337,9 @@ def test_notebook_in_the_browser(notebook: Path, lab: Lab, browser, record_prope
     start = time.perf_counter()
     try:
         _check_notebook(page, lab, copy, cells, record_property)
+        if os.environ.get("NNCOURSE_BROWSER_SCREENSHOTS"):
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}.png"), full_page=True)
     except BaseException:
         ARTIFACTS.mkdir(exist_ok=True)
         shot = ARTIFACTS / f"{notebook.stem}.png"
