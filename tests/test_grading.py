@@ -463,3 +463,22 @@ def test_hidden_cases_come_from_the_source_notebook():
 
     hidden = hidden_cases(SOURCE)
     assert set(hidden) == {"q1", "q4", "q5"} and len(hidden["q5"]) == 3
+
+
+@pytest.mark.slow
+def test_notebook_time_limit_stops_a_kernel_that_ignores_interrupts():
+    """SIGINT ignored, so the interrupt cannot stop the loop: the notebook's own limit ends it."""
+    from nncourse.grading.probe import hidden_cases
+    from nncourse.grading.runner import run_submission
+    from nncourse.grading.spec import bank
+
+    hidden = hidden_cases(SOURCE)
+    cases = {q.id: list(q.cases) + hidden.get(q.id, []) for q in bank("06").values() if q.kind != "manual"}
+    text = submission(extra=["import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"])
+    start = time.perf_counter()
+    result = run_submission(text.encode(), "06", cases, cell_timeout=3, notebook_timeout=12)
+    seconds = time.perf_counter() - start
+    assert result.status == "timeout"
+    assert any("notebook time limit" in n for n in result.notes), result.notes
+    assert all(result.outcomes[q] is None for q in AUTO)
+    assert seconds < 12 + 15, seconds  # the limit, plus kernel start and shut-down
