@@ -1,0 +1,167 @@
+"""Notebook 10: activations, initialisation and vanishing gradients.
+
+A deep network is probed on one fixed batch: inputs (64, 16) and targets
+(64, 4) drawn from N(0, 1) with seed 0, MSE loss, linear output layer.
+``depth`` counts weight layers: ``depth = 10`` is
+``Network([16, 32, 32, ..., 32, 4])`` with nine hidden layers of 32.
+
+What is here:
+
+- :func:`deep_network`, :func:`probe_batch`, :func:`gradient_norms`: ‖∂C/∂W[l]‖ per layer;
+- :func:`gradient_readout` and :func:`gradient_widget`: the depth slider;
+- :func:`activation_spread`: the variance of the activations layer by layer for an init;
+- :func:`constant_network`, :func:`max_unit_difference`: the symmetry experiment.
+"""
+
+from __future__ import annotations
+
+import io
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..network import Network
+
+N_IN, WIDTH, N_OUT, BATCH = 16, 32, 4, 64
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+MIN_DEPTH, MAX_DEPTH = 2, 10
+COLOURS = {"sigmoid": "#1f77b4", "tanh": "#e8710a", "relu": "#2ca02c", "leaky_relu": "#9467bd"}
+
+
+def probe_batch() -> tuple[np.ndarray, np.ndarray]:
+    """The fixed batch: X (64, 16) then Y (64, 4), both N(0, 1) from ``default_rng(0)``."""
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(BATCH, N_IN)), rng.normal(size=(BATCH, N_OUT))
+
+
+def deep_network(activation: str, depth: int, init: str = "auto", seed: int = 0) -> Network:
+    """``depth`` weight layers: [16] + [32] * (depth − 1) + [4]; hidden ``activation``, linear output.
+
+    ``init="auto"`` gives Xavier for sigmoid and tanh, He for ReLU and leaky ReLU.
+    """
+    depth = int(depth)
+    if depth < 1:
+        raise ValueError(f"depth must be >= 1; got {depth}.")
+    sizes = [N_IN] + [WIDTH] * (depth - 1) + [N_OUT]
+    return Network(sizes, activation=activation, output_activation="linear", init=init, seed=seed)
+
+
+def gradient_norms(activation: str, depth: int, init: str = "auto") -> np.ndarray:
+    """Frobenius norms ‖∂C/∂W[l]‖ for l = 0 .. depth − 1 (MSE on :func:`probe_batch`); shape (depth,)."""
+    X, Y = probe_batch()
+    dWs, _ = deep_network(activation, depth, init).gradients(X, Y, "mse")
+    return np.array([np.linalg.norm(dW) for dW in dWs])
+
+
+def gradient_readout(depth: int) -> str:
+    """HTML table of the per-layer gradient norms of each activation for a net ``depth`` layers deep.
+
+    The last column is the ratio ‖∂C/∂W[0]‖ / ‖∂C/∂W[depth−1]‖: first layer over last.
+    Pure: the same depth always gives the same string.
+    """
+    d = int(depth)
+    if d != depth or not MIN_DEPTH <= d <= MAX_DEPTH:
+        raise ValueError(f"depth must be an integer from {MIN_DEPTH} to {MAX_DEPTH}; got {depth!r}.")
+    head = "".join(f"<th>W[{layer}]</th>" for layer in range(d))
+    rows = ""
+    for act in ACTIVATIONS:
+        norms = gradient_norms(act, d)
+        cells = "".join(f"<td>{v:.1e}</td>" for v in norms)
+        rows += f"<tr><td><b>{act}</b></td>{cells}<td><b>{norms[0] / norms[-1]:.1e}</b></td></tr>"
+    return (
+        f"<div><b>depth {d}</b>: gradient norm ‖∂C/∂W‖ per weight layer (layer 0 is next to the input)"
+        f"<table><tr><th>activation</th>{head}<th>first / last</th></tr>{rows}</table></div>"
+    )
+
+
+def bars_png(depth: int) -> bytes:
+    """PNG bar chart (log scale) of the per-layer gradient norms for each activation."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    d = int(depth)
+    fig = Figure(figsize=(6, 3))
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    width = 0.8 / len(ACTIVATIONS)
+    for i, act in enumerate(ACTIVATIONS):
+        ax.bar(np.arange(d) + (i - 1.5) * width, gradient_norms(act, d), width, label=act, color=COLOURS[act])
+    ax.set_yscale("log")
+    ax.set_xticks(np.arange(d))
+    ax.set_xlabel("weight layer l (0 = next to the input)")
+    ax.set_ylabel("‖∂C/∂W[l]‖")
+    ax.legend(fontsize=7, ncol=4)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80)
+    return buffer.getvalue()
+
+
+class _Panel(widgets.VBox):
+    """A VBox with a short text form (the default repr would print PNG bytes)."""
+
+    def __repr__(self) -> str:
+        return "GradientWidget(depth slider, gradient-norm readout, bar chart)"
+
+
+class GradientWidget:
+    """Depth slider (2 to 10) with the gradient-norm table and bar chart of that depth.
+
+    ``slider`` (IntSlider), ``readout`` (HTML with class ``nncourse-readout``, always
+    ``gradient_readout(slider.value)``), ``picture`` (Image), ``box`` (to display).
+    """
+
+    def __init__(self, description: str = "depth", value: int = MAX_DEPTH):
+        self.slider = widgets.IntSlider(value=value, min=MIN_DEPTH, max=MAX_DEPTH, step=1,
+                                        description=description)
+        self.readout = widgets.HTML(value=gradient_readout(value))
+        self.readout.add_class("nncourse-readout")
+        self.picture = widgets.Image(value=bars_png(value), format="png", width=480)
+        self.slider.observe(self._update, names="value")
+        self.box = _Panel([self.slider, self.readout, self.picture])
+
+    def _update(self, change) -> None:
+        self.readout.value = gradient_readout(change["new"])
+        self.picture.value = bars_png(change["new"])
+
+
+def gradient_widget(description: str = "depth", value: int = MAX_DEPTH) -> GradientWidget:
+    """Build the depth slider; display its ``.box``."""
+    return GradientWidget(description, value)
+
+
+def activation_spread(activation: str, init: str, depth: int = 10, width: int = 100, n: int = 500,
+                      seed: int = 0) -> np.ndarray:
+    """Variance of the activations a[1] .. a[depth] of a ``width``-wide net, inputs N(0, 1).
+
+    The net is ``Network([width] * (depth + 1), activation, init=init)``; the inputs
+    are (n, width) from ``default_rng(seed)``. Returns shape (depth,).
+    """
+    X = np.random.default_rng(seed).normal(size=(n, width))
+    net = Network([width] * (depth + 1), activation=activation, init=init, seed=seed)
+    _, acts = net.trace(X)
+    return np.array([a.var() for a in acts[1:]])
+
+
+def constant_network(sizes, value: float = 0.1, activation: str = "sigmoid",
+                     output_activation: str | None = "linear") -> Network:
+    """A network whose every weight equals ``value`` and every bias is 0 (the seed's wrong advice)."""
+    net = Network(list(sizes), activation=activation, output_activation=output_activation)
+    net.weights = [np.full_like(W, value) for W in net.weights]
+    net.biases = [np.zeros_like(b) for b in net.biases]
+    return net
+
+
+def max_unit_difference(net: Network, layer: int = 0) -> float:
+    """Largest gap between two hidden units of ``layer``: the larger of
+
+    max |W[layer][j, :] − W[layer][0, :]| (the weights into unit j vs unit 0),
+    max |b[layer][j] − b[layer][0]| and max |W[layer+1][:, j] − W[layer+1][:, 0]| (weights out of it).
+    0.0 means every unit of that layer computes exactly the same thing.
+    """
+    W, b = net.weights[layer], net.biases[layer]
+    gaps = [np.abs(W - W[0]).max(), np.abs(b - b[0]).max()]
+    if layer + 1 < net.n_layers:
+        W_next = net.weights[layer + 1]
+        gaps.append(np.abs(W_next - W_next[:, [0]]).max())
+    return float(max(gaps))
