@@ -190,6 +190,10 @@ def build_submissions(folder: Path, gradebook: Path) -> None:
         "writes_gradebook.ipynb",
         submission(extra=[f"open({str(gradebook)!r}, 'w').write('submission,total\\nwrites_gradebook.ipynb,1000\\n')"]),
     )
+    write(
+        "kills_its_grader.ipynb",
+        submission(extra=["import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"]),
+    )
     (folder / "corrupt.ipynb").write_text('{"cells": [ {"cell_type": "code", "source": ')
     (folder / "not_a_notebook.ipynb").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
     (folder / "essay.txt").write_text("I did the exercises on paper.")
@@ -482,3 +486,26 @@ def test_notebook_time_limit_stops_a_kernel_that_ignores_interrupts():
     assert any("notebook time limit" in n for n in result.notes), result.notes
     assert all(result.outcomes[q] is None for q in AUTO)
     assert seconds < 12 + 15, seconds  # the limit, plus kernel start and shut-down
+
+
+@pytest.mark.slow
+def test_a_notebook_that_kills_its_grading_process_costs_only_its_own_row(graded):
+    rows, _ = graded
+    row = rows["kills_its_grader.ipynb"]
+    assert row["status"] == "grader-error" and "killed its grading process" in row["notes"], row
+    assert float(row["total"]) == 0
+    others = [r for name, r in rows.items() if name != "kills_its_grader.ipynb"]
+    assert all(r["status"] != "grader-error" for r in others)
+
+
+def test_malformed_answer_data_scores_zero_without_crashing_the_grader():
+    from nncourse.grading.grade import score
+    from nncourse.grading.runner import RunResult
+    from nncourse.grading.spec import bank
+
+    questions = list(bank("06").values())
+    cases = {q.id: list(q.cases) for q in questions if q.kind != "manual"}
+    bad = {"value": {"nd": "abc", "shape": [10**9, 10**9]}}
+    result = RunResult(outcomes={q: [bad] * len(c) for q, c in cases.items()})
+    row = score("evil.ipynb", b"", result, questions, "06", cases)
+    assert row.total == 0 and "could not be read" in row.notes

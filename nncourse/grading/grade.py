@@ -28,7 +28,8 @@ import multiprocessing
 import os
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,7 +106,12 @@ def score(
             if result.status != "unreadable":
                 notes.append(f"{q.id}: {result.probe_problems.get(q.id, 'no answer came back')}")
             continue
-        v = evaluate(q, cases[q.id], outcomes)
+        try:
+            v = evaluate(q, cases[q.id], outcomes)
+        except Exception as err:  # malformed data from the kernel: the question scores 0
+            points[q.id] = 0.0
+            notes.append(f"{q.id}: the answer's data could not be read ({type(err).__name__})")
+            continue
         points[q.id] = v.points
         if v.status != "pass":
             notes.append(f"{q.id}: {v.message}")
@@ -159,6 +165,48 @@ def write_answers(path: Path, submissions: list[tuple[str, RunResult]], question
     os.replace(tmp, path)
 
 
+def _run_pool(files: list[tuple[str, bytes]], args: tuple, jobs: int, bar) -> dict[str, RunResult]:
+    """``run_submission(data, *args)`` for every file, ``jobs`` worker processes at a time.
+
+    A notebook can kill the process that grades it, which breaks the whole pool.
+    Only ``jobs`` files are ever in flight, so at most that many are hit: they are
+    rerun one by one, each in a fresh pool of its own, and a new pool takes the rest.
+    """
+    results: dict[str, RunResult] = {}
+    queue, suspects = list(files), []
+    context = multiprocessing.get_context("spawn")
+    while queue:
+        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
+            running: dict = {}
+            broken = False
+            while (queue or running) and not broken:
+                while queue and len(running) < max(1, jobs):
+                    name, data = queue.pop(0)
+                    running[pool.submit(run_submission, data, *args)] = (name, data)
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    name, data = running.pop(future)
+                    try:
+                        results[name] = future.result()
+                        if bar is not None:
+                            bar.update(1)
+                    except BrokenProcessPool:
+                        suspects.append((name, data))
+                        broken = True
+                    except Exception as err:  # a bug in the grader: report it in the row, go on
+                        results[name] = RunResult(status="grader-error", notes=[f"{type(err).__name__}: {err}"])
+            suspects += list(running.values()) if broken else []
+    for name, data in suspects:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            try:
+                results[name] = pool.submit(run_submission, data, *args).result()
+            except BrokenProcessPool:
+                results[name] = RunResult(status="grader-error", notes=["the notebook killed its grading process"])
+        if bar is not None:
+            bar.update(1)
+    return results
+
+
 def grade(
     section_or_source: str,
     folder: str | Path,
@@ -178,22 +226,9 @@ def grade(
     out = Path(out).resolve()
     answers_path = out.with_name(f"{out.stem}_answers.md")
     files = collect(Path(folder), exclude=[out, answers_path])
-    results: dict[str, RunResult] = {}
-    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {
-            pool.submit(run_submission, data, section, cases, cell_timeout, notebook_timeout, out): name
-            for name, data in files
-        }
-        bar = tqdm(
-            total=len(files), desc=f"grading section {section}", unit="nb", file=sys.stderr, disable=not progress
-        )
-        for future in as_completed(futures):
-            name = futures[future]
-            try:
-                results[name] = future.result()
-            except Exception as err:  # a worker process died: grade the file as failed, go on
-                results[name] = RunResult(status="grader-error", notes=[f"{type(err).__name__}: {err}"])
-            bar.update(1)
+    bar = tqdm(total=len(files), desc=f"grading section {section}", unit="nb", file=sys.stderr, disable=not progress)
+    args = (section, cases, cell_timeout, notebook_timeout, out)
+    results = _run_pool(files, args, jobs, bar)
     bar.close()
     rows = [score(name, data, results[name], questions, section, cases) for name, data in files]
     write_csv(out, rows, questions)

@@ -81,7 +81,7 @@ def read_outcomes(cell_outputs: list, qid: str, nonce: str, n_cases: int) -> lis
             continue
         try:
             data = json.loads(line[len(tag) :])
-        except ValueError:
+        except Exception:  # ValueError, or RecursionError for absurd nesting
             return None
         outcomes = data.get("outcomes") if isinstance(data, dict) else None
         if data.get("q") != qid or not isinstance(outcomes, list) or len(outcomes) != n_cases:

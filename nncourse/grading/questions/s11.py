@@ -29,12 +29,12 @@ def moons_config_ok(cfg) -> tuple[bool, str]:
     sizes = cfg["sizes"]
     if (
         not isinstance(sizes, list)
-        or len(sizes) < 2
+        or not 2 <= len(sizes) <= 6
         or sizes[0] != 2
         or sizes[-1] != 1
         or not all(isinstance(n, float) and n.is_integer() and 1 <= n <= 64 for n in sizes)
     ):
-        return False, "sizes must be a list of whole numbers from 1 to 64 that starts with 2 and ends with 1"
+        return False, "sizes must list 2 to 6 whole numbers from 1 to 64, starting with 2 and ending with 1"
     sizes = [int(n) for n in sizes]
     if cfg["activation"] not in ACTIVATIONS or cfg["optimizer"] not in OPTIMIZERS:
         return False, f"activation must be one of {ACTIVATIONS} and optimizer one of {OPTIMIZERS}"
