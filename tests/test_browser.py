@@ -356,6 +356,26 @@ def test_notebook_in_the_browser(notebook: Path, lab: Lab, browser, record_prope
         lab.shut_down_sessions()
 
 
+def _page_problems(page, cells: list[dict]) -> list[str]:
+    """Tracebacks, cells that never ran, and widgets shown as text or not shown at all."""
+    report = page.evaluate(CELL_REPORT_JS)
+    assert len(report) == len(cells), f"page shows {len(report)} cells, the notebook has {len(cells)}"
+    problems = []
+    for i, (cell, seen) in enumerate(zip(cells, report, strict=True)):
+        deliberate = "raises-exception" in cell.get("metadata", {}).get("tags", [])
+        if seen["code"] and not seen["ran"]:
+            problems.append(f"cell {i}: never ran (Run All stops at the first error)")
+        if seen["stderr_tracebacks"] and not deliberate:
+            problems.append(f"cell {i}: error output: {seen['stderr_tracebacks'][0][:300]!r}")
+        fallback = WIDGET_FALLBACK.search(seen["text"]) or WIDGET_FALLBACK.search(seen["widget_text"])
+        if fallback:
+            problems.append(f"cell {i}: a widget shown as text, not rendered: {fallback.group(0)!r}")
+    for i in _expected_widget_cells(cells):
+        if not report[i]["widgets"]:
+            problems.append(f"cell {i}: should show a widget, but the page has no widget view in its output")
+    return problems
+
+
 def _check_notebook(page, lab: Lab, copy: Path, cells: list[dict], record_property) -> None:
     rel = copy.relative_to(lab.root).as_posix()
     page.goto(f"{lab.url}/lab/tree/{rel}?reset&token={lab.token}")
@@ -375,21 +395,7 @@ def _check_notebook(page, lab: Lab, copy: Path, cells: list[dict], record_proper
         ) from err
     page.wait_for_timeout(500)  # let the last widget views attach
 
-    report = page.evaluate(CELL_REPORT_JS)
-    assert len(report) == len(cells), f"page shows {len(report)} cells, the notebook has {len(cells)}"
-    problems = []
-    for i, (cell, seen) in enumerate(zip(cells, report, strict=True)):
-        deliberate = "raises-exception" in cell.get("metadata", {}).get("tags", [])
-        if seen["code"] and not seen["ran"]:
-            problems.append(f"cell {i}: never ran (Run All stops at the first error)")
-        if seen["stderr_tracebacks"] and not deliberate:
-            problems.append(f"cell {i}: error output: {seen['stderr_tracebacks'][0][:300]!r}")
-        fallback = WIDGET_FALLBACK.search(seen["text"]) or WIDGET_FALLBACK.search(seen["widget_text"])
-        if fallback:
-            problems.append(f"cell {i}: a widget shown as text, not rendered: {fallback.group(0)!r}")
-    for i in _expected_widget_cells(cells):
-        if not report[i]["widgets"]:
-            problems.append(f"cell {i}: should show a widget, but the page has no widget view in its output")
+    problems = _page_problems(page, cells)
     assert not problems, f"{copy.name}:\n" + "\n".join(problems)
 
     moved = 0
@@ -401,6 +407,15 @@ def _check_notebook(page, lab: Lab, copy: Path, cells: list[dict], record_proper
         print(f"\n{copy.name} cell {i}: slider {meta['nncourse']['slider']!r} {before!r} -> {after!r}, readout ok")
         moved += 1
     record_property("sliders_moved", moved)
+    if moved:
+        # The widgets' own callbacks (plots redrawn after the move) must finish without an error.
+        try:
+            page.wait_for_function(f"() => ({STATUS_JS})().includes('Idle')", timeout=RUN_ALL_TIMEOUT * 1000)
+        except Exception as err:
+            raise AssertionError(f"{copy.name}: kernel still busy {RUN_ALL_TIMEOUT} s after the slider moved") from err
+        page.wait_for_timeout(300)
+        problems = _page_problems(page, cells)
+        assert not problems, f"{copy.name}, after moving the sliders:\n" + "\n".join(problems)
 
 
 def _move_slider_and_check(page, name: str, index: int, spec: dict) -> tuple[float, float]:
