@@ -190,6 +190,16 @@ def build_submissions(folder: Path, gradebook: Path) -> None:
         "writes_gradebook.ipynb",
         submission(extra=[f"open({str(gradebook)!r}, 'w').write('submission,total\\nwrites_gradebook.ipynb,1000\\n')"]),
     )
+    pidfile = gradebook.parent / "child.pid"
+    write(
+        "spawns_a_process.ipynb",
+        submission(
+            extra=[
+                "import subprocess\np = subprocess.Popen(['sleep', '600'])\n"
+                f"open({str(pidfile)!r}, 'w').write(str(p.pid))"
+            ]
+        ),
+    )
     write(
         "kills_its_grader.ipynb",
         submission(extra=["import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"]),
@@ -509,3 +519,14 @@ def test_malformed_answer_data_scores_zero_without_crashing_the_grader():
     result = RunResult(outcomes={q: [bad] * len(c) for q, c in cases.items()})
     row = score("evil.ipynb", b"", result, questions, "06", cases)
     assert row.total == 0 and "could not be read" in row.notes
+
+
+@pytest.mark.slow
+def test_processes_started_by_a_notebook_are_killed(graded):
+    import psutil
+
+    rows, info = graded
+    assert float(rows["spawns_a_process.ipynb"]["total"]) == FULL
+    pid = int((info["out"].parent / "child.pid").read_text())
+    if psutil.pid_exists(pid):
+        assert psutil.Process(pid).status() == psutil.STATUS_ZOMBIE

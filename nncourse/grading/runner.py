@@ -1,6 +1,6 @@
 """Run one submission in a fresh kernel, with time limits, and collect its probe outputs.
 
-``run_submission(data, questions, cases)`` takes the submission's bytes (it
+``run_submission(data, section, cases)`` takes the submission's bytes (it
 never touches the original file), writes a copy into a new temporary folder
 (the kernel's working directory), appends one probe cell per question and
 executes everything with nbclient:
@@ -36,7 +36,7 @@ MAX_RESTARTS = 2
 class RunResult:
     """What came back from one submission's kernel."""
 
-    status: str = "ok"  # ok | unreadable | timeout | kernel-died
+    status: str = "ok"  # ok | unreadable | timeout | kernel-died (grade.py adds grader-error)
     notes: list[str] = field(default_factory=list)
     outcomes: dict[str, list[dict] | None] = field(default_factory=dict)
     probe_problems: dict[str, str] = field(default_factory=dict)
@@ -90,22 +90,24 @@ def _execute(
     )
     try:
         with client.setup_kernel(stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL):
-            for index in cells:
-                if index in skip:
-                    continue
-                remaining = deadline - time.monotonic()
-                if remaining <= 1:
-                    notes.append("notebook time limit reached; the cells after it did not run")
-                    return "timeout", None, notes
-                client.timeout = max(1, int(min(cell_timeout, remaining)))
-                try:
-                    client.execute_cell(nb.cells[index], index)
-                except DeadKernelError:
-                    return "kernel-died", index, notes
-                if replies and replies[-1] == (index, "CellTimeoutError"):
-                    timed_out.add(index)
-                    notes.append(f"code cell {index + 1} timed out after {client.timeout} s and was interrupted")
-            _kill_children(client)
+            try:
+                for index in cells:
+                    if index in skip:
+                        continue
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 1:
+                        notes.append("notebook time limit reached; the cells after it did not run")
+                        return "timeout", None, notes
+                    client.timeout = max(1, int(min(cell_timeout, remaining)))
+                    try:
+                        client.execute_cell(nb.cells[index], index)
+                    except DeadKernelError:
+                        return "kernel-died", index, notes
+                    if replies and replies[-1] == (index, "CellTimeoutError"):
+                        timed_out.add(index)
+                        notes.append(f"code cell {index + 1} timed out after {client.timeout} s and was interrupted")
+            finally:
+                _kill_children(client)  # before the kernel itself is shut down
     except DeadKernelError:
         return "kernel-died", None, notes
     except Exception as err:  # kernel failed to start, zmq trouble, ...
