@@ -530,3 +530,12 @@ def test_processes_started_by_a_notebook_are_killed(graded):
     pid = int((info["out"].parent / "child.pid").read_text())
     if psutil.pid_exists(pid):
         assert psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_grade_takes_a_section_id_or_the_source_notebook_not_a_student_version():
+    from nncourse.grading.grade import resolve
+
+    assert resolve("06") == ("06", SOURCE)
+    assert resolve(str(SOURCE)) == ("06", SOURCE)
+    with pytest.raises(ValueError, match="student version"):
+        resolve(str(STUDENT))

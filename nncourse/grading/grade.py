@@ -62,7 +62,10 @@ def resolve(section_or_source: str) -> tuple[str, Path]:
     if path.suffix == ".ipynb" and path.is_file():
         from ..notebooks import read
 
-        sid = str(read(path).metadata.get("nncourse", {}).get("section", ""))
+        meta = read(path).metadata.get("nncourse", {})
+        if meta.get("version") == "student":
+            raise ValueError(f"{path} is a student version (no hidden tests): give the section id or the source.")
+        sid = str(meta.get("section", ""))
         if not sid:
             sid = next((s.id for s in outline.load()[1] if Path(s.exercise).name == path.name), "")
         if not sid:
