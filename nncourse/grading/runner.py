@@ -212,7 +212,9 @@ def run_submission(
     first_probe = min(probes.values(), default=len(code))
     for index, cell in enumerate(nb.cells[:first_probe]):
         for out in cell.get("outputs", []):
-            if out.get("output_type") == "error":
+            if out.get("output_type") == "error" and not (
+                index in timed_out and out.get("ename") == "KeyboardInterrupt"
+            ):
                 result.notes.append(f"code cell {index + 1} raised {out.get('ename')}: {str(out.get('evalue'))[:80]}")
     if result.status == "ok" and any("timed out" in n for n in result.notes):
         result.status = "timeout"
