@@ -7,6 +7,7 @@ arguments to a parser and returns the function that runs it.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 
@@ -22,7 +23,10 @@ def _lab(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]
         from . import outline
 
         notebook = outline.course_root() / outline.section(args.section).notebook
-        return subprocess.call([sys.executable, "-m", "jupyterlab", str(notebook)])
+        command = [sys.executable, "-m", "jupyterlab", str(notebook)]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers often run as root
+            command.append("--allow-root")
+        return subprocess.call(command)
 
     return run
 

@@ -96,7 +96,7 @@ def _moons(n, rng):
     y = np.arange(n) % 2
     angle = rng.uniform(0, np.pi, size=n)
     X = np.column_stack([np.cos(angle), np.sin(angle)])
-    X[y == 1] = 1 - X[y == 1] + [0, 0.5]
+    X[y == 1] = 1 - X[y == 1] - [0, 0.5]  # the second moon, flipped and tucked under the first
     return (X - [0.5, 0.25]) / 1.5, y
 
 

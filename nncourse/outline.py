@@ -84,11 +84,13 @@ def header_markdown(s: Section) -> str:
 def readme_outline(root: Path | None = None) -> str:
     """The outline table that the README shows between its outline markers."""
     _, sections = load(root)
-    rows = ["| # | section | notebook | exercise | time |", "| --- | --- | --- | --- | --- |"]
+    rows = ["| # | section | notebook | exercises | time |", "| --- | --- | --- | --- | --- |"]
     for s in sections:
+        # Learners get the student version; the source holds the solutions and hidden tests.
+        student = f"exercises/student/{Path(s.exercise).name}"
         rows.append(
             f"| {s.id} | {s.title} | [{Path(s.notebook).name}]({s.notebook}) | "
-            f"[{Path(s.exercise).name}]({s.exercise}) | {s.minutes} min |"
+            f"[exercises {s.id}]({student}) | {s.minutes} min |"
         )
     total = sum(s.minutes for s in sections)
     rows.append(f"\nTotal: about {total // 60} h {total % 60} min of study.")

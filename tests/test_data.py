@@ -26,6 +26,19 @@ def test_toy_sets_are_seeded_balanced_and_bounded(name):
     assert np.abs(X).max() < 2.5
 
 
+
+def test_moons_interleave_as_two_half_circles():
+    """Undo the rescaling: class 0 is the upper half of the unit circle about (0, 0), class 1
+    the lower half of the unit circle about (1, 0.5), so each moon reaches into the other's hollow."""
+    X, y = make_toy("moons", n=400, seed=0)
+    P = X * 1.5 + [0.5, 0.25]
+    upper, lower = P[y == 0], P[y == 1]
+    assert np.allclose(np.hypot(*upper.T), 1.0) and (upper[:, 1] >= 0).all()
+    assert np.allclose(np.hypot(*(lower - [1.0, 0.5]).T), 1.0) and (lower[:, 1] <= 0.5).all()
+    assert lower[:, 1].min() < 0 < upper[:, 1].max()  # the lower moon dips below the upper's ends
+    gap = np.min(np.hypot(*(upper[:, None, :] - lower[None, :, :]).transpose(2, 0, 1)))
+    assert gap > 0.1  # without noise the classes never touch
+
 def test_digits_shipped_offline():
     X, y = load_digits()
     assert X.shape == (1797, 64) and y.shape == (1797,) and X.max() == 16 and set(y) == set(range(10))

@@ -224,3 +224,14 @@ def test_teaching_guide_timing_table_matches_course_yml() -> None:
         assert row.startswith(f"| {s.id} | {s.title} | {s.minutes} min | {needs} |"), row
     total = sum(s.minutes for s in sections)
     assert f"about {total // 60} h {total % 60} min" in text
+
+
+def test_readme_links_every_notebook_and_the_students_exercise_that_exist() -> None:
+    """The outline's links resolve, and learners are sent to the student version, not the answers."""
+    block = outline.readme_block(REPO)
+    links = re.findall(r"\]\(([^)]+)\)", block)
+    _, sections = outline.load(REPO)
+    assert len(links) == 2 * len(sections)
+    for link in links:
+        assert (REPO / link).is_file(), link
+        assert not link.startswith("exercises/source/"), link
