@@ -46,3 +46,24 @@ def test_a_corrupt_notebook_gets_a_clear_error(tmp_path):
     path.write_text('{"cells": [', encoding="utf-8")
     with pytest.raises(ValueError, match="broken.ipynb is not a readable Jupyter notebook"):
         notebooks.read(path)
+
+
+ALL_NOTEBOOKS = sorted(
+    str(p.relative_to(ROOT)) for folder in ("notebooks", "exercises") for p in (ROOT / folder).rglob("*.ipynb")
+)
+
+
+@pytest.mark.parametrize("notebook", ALL_NOTEBOOKS)
+def test_every_nbval_marker_is_one_nbval_reads_and_says_why(notebook):
+    """nbval honours `# NBVAL_IGNORE_OUTPUT` only on a line of its own; the next line gives the reason."""
+    import nbformat
+
+    for index, cell in enumerate(nbformat.read(ROOT / notebook, as_version=4).cells):
+        lines = cell.source.splitlines() if cell.cell_type == "code" else []
+        for i, line in enumerate(lines):
+            if "NBVAL_" not in line:
+                continue
+            where = f"{notebook} cell {index}: {line!r}"
+            assert line.strip() in ("# NBVAL_IGNORE_OUTPUT", "# NBVAL_RAISES_EXCEPTION"), where
+            reason = lines[i + 1].strip() if i + 1 < len(lines) else ""
+            assert reason.startswith("# (") and len(reason) > 12, f"{where}: give the reason on the next line"

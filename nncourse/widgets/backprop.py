@@ -257,7 +257,8 @@ class OpCountWidget:
     """
 
     def __init__(self, description: str = "hidden layers", value: int = 1):
-        self.slider = widgets.IntSlider(value=value, min=1, max=MAX_DEPTH, step=1, description=description)
+        self.slider = widgets.IntSlider(value=value, min=1, max=MAX_DEPTH, step=1, description=description,
+                                        style={"description_width": "initial"})
         self.readout = widgets.HTML(value=ops_readout(value))
         self.readout.add_class("nncourse-readout")
         self.slider.observe(self._update, names="value")

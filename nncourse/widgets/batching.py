@@ -182,7 +182,8 @@ class BatchSizeWidget:
     """
 
     def __init__(self, description: str = "batch size", value: int = 32):
-        self.slider = widgets.IntSlider(value=value, min=1, max=N_TOY, step=1, description=description)
+        self.slider = widgets.IntSlider(value=value, min=1, max=N_TOY, step=1, description=description,
+                                        style={"description_width": "initial"})
         self.readout = widgets.HTML(value=batch_readout(value))
         self.readout.add_class("nncourse-readout")
         self.picture = widgets.Image(value=curve_png(value), format="png", width=720)

@@ -192,7 +192,7 @@ class TangentExplorer:
         self.function = widgets.Dropdown(options=list(CURVES), value=name, description="f(x) =")
         self.slider = widgets.FloatSlider(value=snap(x), min=X_MIN, max=X_MAX, step=X_STEP,
                                           readout_format=".1f", description=description,
-                                          continuous_update=True)
+                                          continuous_update=True, style={"description_width": "initial"})
         self.readout = widgets.HTML(value=readout_html(self.slider.value, name))
         self.readout.add_class("nncourse-readout")
         self.picture = widgets.Image(value=tangent_png(name, self.slider.value), format="png", width=480)

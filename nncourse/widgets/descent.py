@@ -249,7 +249,7 @@ class LearningRateExplorer:
     def __init__(self, description: str = "learning rate", lr: float = 0.1):
         self.slider = widgets.FloatSlider(value=snap(lr), min=LR_MIN, max=LR_MAX, step=LR_STEP,
                                           readout_format=".2f", description=description,
-                                          continuous_update=True)
+                                          continuous_update=True, style={"description_width": "initial"})
         self.readout = widgets.HTML(value=readout_html(self.slider.value))
         self.readout.add_class("nncourse-readout")
         self.picture = widgets.Image(value=paths_png(self.slider.value), format="png", width=640)

@@ -160,7 +160,7 @@ class GradientExplorer:
                  x: float = X0, y: float = Y0):
         def make(desc: str, value: float) -> widgets.FloatSlider:
             return widgets.FloatSlider(value=snap(value), min=LO, max=HI, step=STEP, readout_format=".1f",
-                                       description=desc, continuous_update=True)
+                                       description=desc, continuous_update=True, style={"description_width": "initial"})
 
         self.slider = make(description, x)
         self.y_slider = make(y_description, y)

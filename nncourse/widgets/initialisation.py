@@ -113,7 +113,8 @@ class GradientWidget:
 
     def __init__(self, description: str = "depth", value: int = MAX_DEPTH):
         self.slider = widgets.IntSlider(value=value, min=MIN_DEPTH, max=MAX_DEPTH, step=1,
-                                        description=description)
+                                        description=description,
+                                        style={"description_width": "initial"})
         self.readout = widgets.HTML(value=gradient_readout(value))
         self.readout.add_class("nncourse-readout")
         self.picture = widgets.Image(value=bars_png(value), format="png", width=480)

@@ -180,7 +180,8 @@ class PathWidget:
     """
 
     def __init__(self, description: str = "step", value: int = 0):
-        self.slider = widgets.IntSlider(value=value, min=0, max=STEPS, step=1, description=description)
+        self.slider = widgets.IntSlider(value=value, min=0, max=STEPS, step=1, description=description,
+                                        style={"description_width": "initial"})
         self.readout = widgets.HTML(value=path_readout(value))
         self.readout.add_class("nncourse-readout")
         self.picture = widgets.Image(value=paths_png(value), format="png", width=480)

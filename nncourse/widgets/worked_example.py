@@ -274,6 +274,7 @@ class StepThrough:
 
     def __init__(self, description: str = "factor"):
         self.slider = widgets.IntSlider(value=0, min=0, max=N_STEPS - 1, step=1, description=description,
+                                        style={"description_width": "initial"},
                                         continuous_update=True)
         self.readout = widgets.HTML(value=readout_html(0))
         self.readout.add_class("nncourse-readout")
