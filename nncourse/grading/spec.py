@@ -19,6 +19,7 @@ Hidden cases are not here: they live in the instructor's source notebook
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -72,3 +73,14 @@ def bank(section_id: str) -> dict[str, Question]:
     if len(questions) != len(module.QUESTIONS):
         raise ValueError(f"Section {section_id} has two questions with the same id.")
     return questions
+
+
+def learning_rate(value) -> tuple[float | None, str]:
+    """A learner's learning rate as a float, or ``None`` and what is wrong with it."""
+    try:
+        lr = float(value)
+    except (TypeError, ValueError):
+        return None, f"lr must be a number; got {value!r}"
+    if not math.isfinite(lr) or lr <= 0:
+        return None, f"lr must be a positive number; got {value!r}"
+    return lr, ""

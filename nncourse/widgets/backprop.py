@@ -32,6 +32,7 @@ from ..activations import Softmax
 from ..gradcheck import network_numeric_gradients, relative_error
 from ..losses import Loss
 from ..network import Network
+from .panel import FULL_LABEL, Panel
 
 Grads = tuple[list[np.ndarray], list[np.ndarray]]
 
@@ -242,12 +243,6 @@ def ops_readout(depth: int) -> str:
     )
 
 
-class _Panel(widgets.VBox):
-    """A VBox with a short, fixed text form (stable notebook output)."""
-
-    def __repr__(self) -> str:
-        return "OpCountWidget(hidden layers slider, multiply-add readout)"
-
 
 class OpCountWidget:
     """Slider over the number of hidden layers with a readout of the operation counts.
@@ -258,11 +253,14 @@ class OpCountWidget:
 
     def __init__(self, description: str = "hidden layers", value: int = 1):
         self.slider = widgets.IntSlider(value=value, min=1, max=MAX_DEPTH, step=1, description=description,
-                                        style={"description_width": "initial"})
+                                        style=FULL_LABEL)
         self.readout = widgets.HTML(value=ops_readout(value))
         self.readout.add_class("nncourse-readout")
         self.slider.observe(self._update, names="value")
-        self.box = _Panel([self.slider, self.readout])
+        self.box = Panel(
+            [self.slider, self.readout],
+            "OpCountWidget(hidden layers slider, multiply-add readout)",
+        )
 
     def _update(self, change) -> None:
         self.readout.value = ops_readout(change["new"])

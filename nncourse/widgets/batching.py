@@ -17,8 +17,6 @@ What is here:
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 import numpy as np
 
@@ -27,6 +25,7 @@ from ..losses import Loss
 from ..network import Network
 from ..optim import SGD
 from ..train import History, train
+from .panel import FULL_LABEL, Panel, png
 
 #: The toy problem: XOR with a little noise, 300 points, a 2-16-1 network, BCE, lr 0.1.
 N_TOY = 300
@@ -162,16 +161,8 @@ def curve_png(batch_size: int) -> bytes:
         ax.set_ylabel("mean training loss (BCE)")
         ax.legend(fontsize=8)
     fig.subplots_adjust(left=0.08, right=0.99, bottom=0.15, top=0.97, wspace=0.28)  # cheaper than tight_layout
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
-    return buffer.getvalue()
+    return png(fig)
 
-
-class _Panel(widgets.VBox):
-    """A VBox with a short, fixed text form (the default repr would print PNG bytes)."""
-
-    def __repr__(self) -> str:
-        return "BatchSizeWidget(batch size slider, updates readout, loss curve)"
 
 
 class BatchSizeWidget:
@@ -183,12 +174,15 @@ class BatchSizeWidget:
 
     def __init__(self, description: str = "batch size", value: int = 32):
         self.slider = widgets.IntSlider(value=value, min=1, max=N_TOY, step=1, description=description,
-                                        style={"description_width": "initial"})
+                                        style=FULL_LABEL)
         self.readout = widgets.HTML(value=batch_readout(value))
         self.readout.add_class("nncourse-readout")
         self.picture = widgets.Image(value=curve_png(value), format="png", width=720)
         self.slider.observe(self._update, names="value")
-        self.box = _Panel([self.slider, self.readout, self.picture])
+        self.box = Panel(
+            [self.slider, self.readout, self.picture],
+            "BatchSizeWidget(batch size slider, updates readout, loss curve)",
+        )
 
     def _update(self, change) -> None:
         self.readout.value = batch_readout(change["new"])  # first: it is instant

@@ -17,12 +17,11 @@ widget shows exactly what the library computes; the tests compare them with the 
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 import numpy as np
 
 from ..losses import BCE, MAE, MSE, Loss
+from .panel import FULL_LABEL, Panel, png
 
 #: The losses the widget shows, in order.
 LOSSES: dict[str, Loss] = {"MSE": MSE(), "MAE": MAE(), "BCE": BCE()}
@@ -96,9 +95,7 @@ def costs_png(prediction: float, target: float = DEFAULT_TARGET) -> bytes:
     FigureCanvasAgg(fig)
     draw_costs(fig.add_subplot(), prediction, target)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=PNG_DPI)
-    return buffer.getvalue()
+    return png(fig, dpi=PNG_DPI)
 
 
 class CostExplorer:
@@ -112,7 +109,7 @@ class CostExplorer:
     def __init__(self, description: str = "predicted ŷ"):
         self.slider = widgets.FloatSlider(value=DEFAULT_PREDICTION, min=PREDICTION_MIN, max=PREDICTION_MAX,
                                           step=PREDICTION_STEP, readout_format=".2f", description=description,
-                                          style={"description_width": "initial"})
+                                          style=FULL_LABEL)
         self.target = widgets.ToggleButtons(options=[("target y = 1", 1.0), ("target y = 0", 0.0)],
                                             value=DEFAULT_TARGET)
         self.readout = widgets.HTML(value=cost_readout(self.slider.value, self.target.value))
@@ -121,19 +118,16 @@ class CostExplorer:
                                      width=int(FIGSIZE[0] * PNG_DPI))
         self.slider.observe(self._update, names="value")
         self.target.observe(self._update, names="value")
-        self.box = _Panel([widgets.HBox([self.slider, self.target]), self.readout, self.picture])
+        self.box = Panel(
+            [widgets.HBox([self.slider, self.target]), self.readout, self.picture],
+            "CostExplorer(MSE, MAE and BCE of one prediction, with their gradients)",
+        )
 
     def _update(self, change=None) -> None:
         p, y = self.slider.value, self.target.value
         self.readout.value = cost_readout(p, y)
         self.picture.value = costs_png(p, y)
 
-
-class _Panel(widgets.VBox):
-    """A VBox with a short, fixed text form (the default one would print the PNG bytes)."""
-
-    def __repr__(self) -> str:
-        return "CostExplorer(MSE, MAE and BCE of one prediction, with their gradients)"
 
 
 def cost_explorer(description: str = "predicted ŷ") -> CostExplorer:

@@ -17,13 +17,14 @@ and redraws the tangent line.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+
+from .panel import FULL_LABEL, Panel, png
 
 E2 = math.exp(2.0)
 
@@ -167,16 +168,8 @@ def tangent_png(name: str, x: float) -> bytes:
     ax = fig.add_subplot()
     draw_tangent(ax, name, snap(x))
     fig.subplots_adjust(left=0.13, right=0.97, bottom=0.14, top=0.97)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
-    return buffer.getvalue()
+    return png(fig)
 
-
-class _Panel(widgets.VBox):
-    """A VBox with a short, fixed text form (the default repr would list every child)."""
-
-    def __repr__(self) -> str:
-        return "TangentExplorer(choose a curve, move x, read the tangent's slope)"
 
 
 class TangentExplorer:
@@ -192,13 +185,16 @@ class TangentExplorer:
         self.function = widgets.Dropdown(options=list(CURVES), value=name, description="f(x) =")
         self.slider = widgets.FloatSlider(value=snap(x), min=X_MIN, max=X_MAX, step=X_STEP,
                                           readout_format=".1f", description=description,
-                                          continuous_update=True, style={"description_width": "initial"})
+                                          continuous_update=True, style=FULL_LABEL)
         self.readout = widgets.HTML(value=readout_html(self.slider.value, name))
         self.readout.add_class("nncourse-readout")
         self.picture = widgets.Image(value=tangent_png(name, self.slider.value), format="png", width=480)
         self.slider.observe(self._update, names="value")
         self.function.observe(self._update, names="value")
-        self.box = _Panel([widgets.HBox([self.function, self.slider]), self.readout, self.picture])
+        self.box = Panel(
+            [widgets.HBox([self.function, self.slider]), self.readout, self.picture],
+            "TangentExplorer(choose a curve, move x, read the tangent's slope)",
+        )
 
     def _update(self, _change=None) -> None:
         self.readout.value = readout_html(self.slider.value, self.function.value)

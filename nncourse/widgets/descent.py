@@ -18,12 +18,13 @@ Pure functions (numbers the widget shows, computable without a screen):
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
+
+from .panel import FULL_LABEL, Panel, png
 
 #: The parabola C(θ) = θ²: curvature, start (slope 2 × 1.25 = 2.5 there) and minimum.
 PARABOLA_K = 2.0
@@ -227,16 +228,8 @@ def paths_png(lr: float) -> bytes:
     draw_paths(axes, lr)
     fig.suptitle(f"gradient descent, lr = {lr:.2f}, {N_STEPS} steps", fontsize=10)
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.84, wspace=0.25)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
-    return buffer.getvalue()
+    return png(fig)
 
-
-class _Panel(widgets.VBox):
-    """A VBox with a short, fixed text form (the default repr would list every child)."""
-
-    def __repr__(self) -> str:
-        return "LearningRateExplorer(move lr, watch descent on a parabola and a bowl)"
 
 
 class LearningRateExplorer:
@@ -249,12 +242,15 @@ class LearningRateExplorer:
     def __init__(self, description: str = "learning rate", lr: float = 0.1):
         self.slider = widgets.FloatSlider(value=snap(lr), min=LR_MIN, max=LR_MAX, step=LR_STEP,
                                           readout_format=".2f", description=description,
-                                          continuous_update=True, style={"description_width": "initial"})
+                                          continuous_update=True, style=FULL_LABEL)
         self.readout = widgets.HTML(value=readout_html(self.slider.value))
         self.readout.add_class("nncourse-readout")
         self.picture = widgets.Image(value=paths_png(self.slider.value), format="png", width=640)
         self.slider.observe(self._update, names="value")
-        self.box = _Panel([self.slider, self.readout, self.picture])
+        self.box = Panel(
+            [self.slider, self.readout, self.picture],
+            "LearningRateExplorer(move lr, watch descent on a parabola and a bowl)",
+        )
 
     def _update(self, _change=None) -> None:
         self.readout.value = readout_html(self.slider.value)

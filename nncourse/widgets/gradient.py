@@ -17,12 +17,13 @@ The widget :class:`GradientExplorer` moves the point with two sliders and draws 
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
+
+from .panel import FULL_LABEL, Panel, png
 
 #: Where the widget starts: the example point of the seeds.
 X0, Y0 = 3.0, -3.0
@@ -136,16 +137,8 @@ def gradient_png(x: float, y: float) -> bytes:
     draw_gradient(ax, snap(x), snap(y))
     ax.set_title(f"contours of f(x, y) = x·y + x², point ({snap(x):.1f}, {snap(y):.1f})", fontsize=9)
     fig.subplots_adjust(left=0.13, right=0.97, bottom=0.1, top=0.93)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
-    return buffer.getvalue()
+    return png(fig)
 
-
-class _Panel(widgets.VBox):
-    """A VBox with a short, fixed text form (the default repr would list every child)."""
-
-    def __repr__(self) -> str:
-        return "GradientExplorer(move the point, read f and ∇f, see ∇f and −∇f)"
 
 
 class GradientExplorer:
@@ -160,7 +153,7 @@ class GradientExplorer:
                  x: float = X0, y: float = Y0):
         def make(desc: str, value: float) -> widgets.FloatSlider:
             return widgets.FloatSlider(value=snap(value), min=LO, max=HI, step=STEP, readout_format=".1f",
-                                       description=desc, continuous_update=True, style={"description_width": "initial"})
+                                       description=desc, continuous_update=True, style=FULL_LABEL)
 
         self.slider = make(description, x)
         self.y_slider = make(y_description, y)
@@ -170,7 +163,10 @@ class GradientExplorer:
                                      width=370)
         self.slider.observe(self._update, names="value")
         self.y_slider.observe(self._update, names="value")
-        self.box = _Panel([widgets.HBox([self.slider, self.y_slider]), self.readout, self.picture])
+        self.box = Panel(
+            [widgets.HBox([self.slider, self.y_slider]), self.readout, self.picture],
+            "GradientExplorer(move the point, read f and ∇f, see ∇f and −∇f)",
+        )
 
     def _update(self, _change=None) -> None:
         self.readout.value = readout_html(self.slider.value, self.y_slider.value)

@@ -15,12 +15,11 @@ What is here:
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 import numpy as np
 
 from ..network import Network
+from .panel import FULL_LABEL, Panel, png
 
 N_IN, WIDTH, N_OUT, BATCH = 16, 32, 4, 64
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
@@ -92,16 +91,8 @@ def bars_png(depth: int) -> bytes:
     ax.set_ylabel("‖∂C/∂W[l]‖")
     ax.legend(fontsize=7, ncol=4)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
-    return buffer.getvalue()
+    return png(fig)
 
-
-class _Panel(widgets.VBox):
-    """A VBox with a short text form (the default repr would print PNG bytes)."""
-
-    def __repr__(self) -> str:
-        return "GradientWidget(depth slider, gradient-norm readout, bar chart)"
 
 
 class GradientWidget:
@@ -114,12 +105,15 @@ class GradientWidget:
     def __init__(self, description: str = "depth", value: int = MAX_DEPTH):
         self.slider = widgets.IntSlider(value=value, min=MIN_DEPTH, max=MAX_DEPTH, step=1,
                                         description=description,
-                                        style={"description_width": "initial"})
+                                        style=FULL_LABEL)
         self.readout = widgets.HTML(value=gradient_readout(value))
         self.readout.add_class("nncourse-readout")
         self.picture = widgets.Image(value=bars_png(value), format="png", width=480)
         self.slider.observe(self._update, names="value")
-        self.box = _Panel([self.slider, self.readout, self.picture])
+        self.box = Panel(
+            [self.slider, self.readout, self.picture],
+            "GradientWidget(depth slider, gradient-norm readout, bar chart)",
+        )
 
     def _update(self, change) -> None:
         self.readout.value = gradient_readout(change["new"])

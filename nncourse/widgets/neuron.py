@@ -20,11 +20,12 @@ Everything the widget shows comes from plain functions, testable without a scree
 
 from __future__ import annotations
 
-import io
 import math
 
 import ipywidgets as widgets
 import numpy as np
+
+from .panel import Panel, png
 
 #: Initial slider values; :func:`neuron_readout` uses them as its defaults.
 DEFAULT_WEIGHT = 1.0
@@ -128,9 +129,7 @@ def curve_png(w: float, b: float) -> bytes:
     ax = fig.add_subplot()
     draw_neuron_curve(ax, w, b, others=True)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=PNG_DPI)
-    return buffer.getvalue()
+    return png(fig, dpi=PNG_DPI)
 
 
 class NeuronExplorer:
@@ -153,19 +152,16 @@ class NeuronExplorer:
                                      width=int(FIGSIZE[0] * PNG_DPI))
         self.weight.observe(self._update, names="value")
         self.bias.observe(self._update, names="value")
-        self.box = _Panel([widgets.HBox([self.weight, self.bias]), self.readout, self.picture])
+        self.box = Panel(
+            [widgets.HBox([self.weight, self.bias]), self.readout, self.picture],
+            "NeuronExplorer(weight and bias sliders of one sigmoid neuron)",
+        )
 
     def _update(self, change=None) -> None:
         w, b = self.weight.value, self.bias.value
         self.readout.value = neuron_readout(w, b)
         self.picture.value = curve_png(w, b)
 
-
-class _Panel(widgets.VBox):
-    """A VBox with a short, fixed text form (the default one would print the PNG bytes)."""
-
-    def __repr__(self) -> str:
-        return "NeuronExplorer(weight and bias sliders of one sigmoid neuron)"
 
 
 def neuron_explorer(weight_description: str = "neuron w", bias_description: str = "neuron b") -> NeuronExplorer:

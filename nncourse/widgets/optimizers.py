@@ -22,13 +22,13 @@ What is here:
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
 
 from ..optim import SGD, Adam, Momentum, Optimizer
+from .panel import FULL_LABEL, Panel, png
 
 #: Curvatures of the bowl along θ1 and θ2.
 CURVATURE = np.array([1.0, 25.0])
@@ -160,16 +160,8 @@ def paths_png(step: int) -> bytes:
     draw_paths(ax, bowl_paths(), bowl_loss, upto=int(step))
     ax.set_title(f"paths after {int(step)} steps")
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
-    return buffer.getvalue()
+    return png(fig)
 
-
-class _Panel(widgets.VBox):
-    """A VBox with a short text form (the default repr would print PNG bytes)."""
-
-    def __repr__(self) -> str:
-        return "PathWidget(step slider, position readout, paths picture)"
 
 
 class PathWidget:
@@ -181,12 +173,15 @@ class PathWidget:
 
     def __init__(self, description: str = "step", value: int = 0):
         self.slider = widgets.IntSlider(value=value, min=0, max=STEPS, step=1, description=description,
-                                        style={"description_width": "initial"})
+                                        style=FULL_LABEL)
         self.readout = widgets.HTML(value=path_readout(value))
         self.readout.add_class("nncourse-readout")
         self.picture = widgets.Image(value=paths_png(value), format="png", width=480)
         self.slider.observe(self._update, names="value")
-        self.box = _Panel([self.slider, self.readout, self.picture])
+        self.box = Panel(
+            [self.slider, self.readout, self.picture],
+            "PathWidget(step slider, position readout, paths picture)",
+        )
 
     def _update(self, change) -> None:
         self.readout.value = path_readout(change["new"])

@@ -31,6 +31,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from PIL import Image
 
+from .panel import FULL_LABEL
 from .playground_model import (
     ACTIVATIONS,
     DATASETS,
@@ -63,7 +64,7 @@ def parameter_readout(neurons: int) -> str:
 def parameter_counter(neurons: int = 4) -> widgets.VBox:
     """An IntSlider "Hidden width" (neurons in each of 2 hidden layers) and its :func:`parameter_readout`."""
     slider = widgets.IntSlider(value=neurons, min=1, max=8, step=1, description="Hidden width",
-                               style={"description_width": "initial"})
+                               style=FULL_LABEL)
     readout = widgets.HTML(parameter_readout(neurons)).add_class("nncourse-readout")
     slider.observe(lambda change: setattr(readout, "value", parameter_readout(change["new"])), names="value")
     return widgets.VBox([slider, readout])

@@ -20,13 +20,13 @@ computed (and tested) without a screen:
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 
 from ..data import worked_example
+from .panel import FULL_LABEL, Panel, png
 
 #: Layout of the picture: node name -> (x, y).
 POSITIONS: dict[str, tuple[float, float]] = {
@@ -258,9 +258,7 @@ def network_png(step: int) -> bytes:
     draw_network(ax, highlight_nodes=fac.nodes, highlight_edges=fac.edges,
                  title=f"{fac.target}, step {int(step) + 1}: {fac.name}")
     fig.subplots_adjust(left=0, right=1, bottom=0, top=0.93)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
-    return buffer.getvalue()
+    return png(fig, dpi=100)
 
 
 class StepThrough:
@@ -274,7 +272,7 @@ class StepThrough:
 
     def __init__(self, description: str = "factor"):
         self.slider = widgets.IntSlider(value=0, min=0, max=N_STEPS - 1, step=1, description=description,
-                                        style={"description_width": "initial"},
+                                        style=FULL_LABEL,
                                         continuous_update=True)
         self.readout = widgets.HTML(value=readout_html(0))
         self.readout.add_class("nncourse-readout")
@@ -284,7 +282,10 @@ class StepThrough:
         self.previous.on_click(lambda _: self.move(-1))
         self.next.on_click(lambda _: self.move(+1))
         self.slider.observe(self._update, names="value")
-        self.box = _Panel([widgets.HBox([self.previous, self.next, self.slider]), self.readout, self.picture])
+        self.box = Panel(
+            [widgets.HBox([self.previous, self.next, self.slider]), self.readout, self.picture],
+            "StepThrough(∂E/∂w5 then ∂E/∂w1, one chain-rule factor per step)",
+        )
 
     def move(self, by: int) -> None:
         """Move the slider ``by`` steps, staying within its range."""
@@ -295,12 +296,6 @@ class StepThrough:
         self.readout.value = readout_html(step)
         self.picture.value = network_png(step)
 
-
-class _Panel(widgets.VBox):
-    """A VBox whose text form is short and fixed (the default repr would print the PNG bytes)."""
-
-    def __repr__(self) -> str:
-        return "StepThrough(∂E/∂w5 then ∂E/∂w1, one chain-rule factor per step)"
 
 
 def step_through(description: str = "factor") -> StepThrough:

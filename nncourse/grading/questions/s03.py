@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..spec import Mistake, Question
+from ..spec import Mistake, Question, learning_rate
 
 
 def gd_step(theta, grad, lr):
@@ -22,12 +22,9 @@ def descend(theta0, lr, steps):
 
 def converges(lr) -> tuple[bool, str]:
     """Does gradient descent on C(θ) = 5θ² from θ = 1 reach |θ| < 1e-6 within 50 steps?"""
-    try:
-        lr = float(lr)
-    except (TypeError, ValueError):
-        return False, f"lr must be a number; got {lr!r}"
-    if not np.isfinite(lr) or lr <= 0:
-        return False, f"lr must be a positive number; got {lr!r}"
+    lr, problem = learning_rate(lr)
+    if lr is None:
+        return False, problem
     factor = 1 - 10 * lr  # θ ← θ − lr·10θ = (1 − 10 lr) θ
     theta = factor**50
     if abs(factor) >= 1:

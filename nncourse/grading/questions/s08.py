@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ...data import make_toy, minibatches
-from ..spec import Mistake, Question
+from ..spec import Mistake, Question, learning_rate
 
 
 def iterate(X, Y, batch_size, seed):
@@ -34,12 +34,9 @@ def trains_well(lr) -> tuple[bool, str]:
     from ...network import Network
     from ...train import DivergenceError, train
 
-    try:
-        lr = float(lr)
-    except (TypeError, ValueError):
-        return False, f"lr must be a number; got {lr!r}"
-    if not math.isfinite(lr) or lr <= 0:
-        return False, f"lr must be a positive number; got {lr!r}"
+    lr, problem = learning_rate(lr)
+    if lr is None:
+        return False, problem
     X, y = make_toy("circle", n=200, seed=0)
     net = Network([2, 8, 1], activation="tanh", output_activation="sigmoid", seed=0)
     try:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..spec import Mistake, Question
+from ..spec import Mistake, Question, learning_rate
 
 
 def momentum_step(w, v, g, lr, mu):
@@ -31,12 +31,9 @@ def _adam_no_correction(w, m, v, g, t, lr, beta1, beta2, eps):
 
 def valley_converges(lr) -> tuple[bool, str]:
     """Momentum (μ = 0.9) on C = ½(x² + 25y²) from (−4, 1): is ‖θ‖ < 1e-3 after 200 steps?"""
-    try:
-        lr = float(lr)
-    except (TypeError, ValueError):
-        return False, f"lr must be a number; got {lr!r}"
-    if not math.isfinite(lr) or lr <= 0:
-        return False, f"lr must be a positive number; got {lr!r}"
+    lr, problem = learning_rate(lr)
+    if lr is None:
+        return False, problem
     theta, v, curvature = np.array([-4.0, 1.0]), np.zeros(2), np.array([1.0, 25.0])
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(200):
