@@ -128,11 +128,11 @@ class CrossEntropy(Loss):
     def value_and_grad(self, z, y):
         # One softmax serves both. With s = z − max(z) and S = Σ_k e^(s_k) per row,
         # log softmax = s − log S, so C = (Σ_i log S_i − Σ y ⊙ s)/batch (rows of y sum to 1).
-        shifted = z - np.max(z, axis=1, keepdims=True)
+        shifted = z - z.max(axis=1, keepdims=True)
         e = np.exp(shifted)
-        total = np.sum(e, axis=1, keepdims=True)
+        total = e.sum(axis=1, keepdims=True)
         n = z.shape[0]
-        value = float(np.sum(np.log(total)) - np.vdot(y, shifted)) / n
+        value = float(np.log(total).sum() - np.vdot(y, shifted)) / n
         grad = e / total
         grad -= y
         grad /= n

@@ -139,9 +139,10 @@ def _epoch(net, X, Y, labels, loss, opt, batch_size, order, epoch):
     """
     total_loss, correct = 0.0, 0.0
     logits = isinstance(loss, CrossEntropy)
+    X, Y = X[order], Y[order]  # shuffled once; each batch below is then a slice (a view, no copy)
+    labels = labels[order] if labels is not None else None
     for first in range(0, len(order), batch_size):
-        idx = order[first : first + batch_size]
-        xb, yb = X[idx], Y[idx]
+        xb, yb = X[first : first + batch_size], Y[first : first + batch_size]
         zs, activations = net._trace(xb)
         out = activations[-1]
         batch_loss, grad_out = loss.value_and_grad(out, yb)
@@ -151,10 +152,10 @@ def _epoch(net, X, Y, labels, loss, opt, batch_size, order, epoch):
                 f"batch {first // batch_size + 1}, with lr={opt.lr}. Lower the learning "
                 "rate (try 10x smaller) or scale the inputs."
             )
-        total_loss += batch_loss * len(idx)
+        total_loss += batch_loss * len(xb)
         if labels is not None:
             predicted = out.argmax(axis=1) if out.shape[1] > 1 else out[:, 0] > (0.0 if logits else 0.5)
-            correct += np.count_nonzero(predicted == labels[idx])
+            correct += np.count_nonzero(predicted == labels[first : first + batch_size])
         dWs, dbs = net._backward(zs, activations, grad_out)
         opt.step(net.weights + net.biases, dWs + dbs)
     return total_loss / len(order), correct / len(order)
