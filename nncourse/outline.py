@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+STUDENT_DIR = "exercises/student"  # where `nncourse release` writes the learners' versions
+
 
 @dataclass(frozen=True)
 class Section:
@@ -87,7 +89,7 @@ def readme_outline(root: Path | None = None) -> str:
     rows = ["| # | section | notebook | exercises | time |", "| --- | --- | --- | --- | --- |"]
     for s in sections:
         # Learners get the student version; the source holds the solutions and hidden tests.
-        student = f"exercises/student/{Path(s.exercise).name}"
+        student = f"{STUDENT_DIR}/{Path(s.exercise).name}"
         rows.append(
             f"| {s.id} | {s.title} | [{Path(s.notebook).name}]({s.notebook}) | "
             f"[exercises {s.id}]({student}) | {s.minutes} min |"

@@ -3,6 +3,7 @@ no warning, no cell over 10 s, and the kernel stays under 1 GB of memory."""
 
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from nncourse import notebooks, outline
@@ -56,8 +57,6 @@ ALL_NOTEBOOKS = sorted(
 @pytest.mark.parametrize("notebook", ALL_NOTEBOOKS)
 def test_every_nbval_marker_is_one_nbval_reads_and_says_why(notebook):
     """nbval honours `# NBVAL_IGNORE_OUTPUT` only on a line of its own; the next line gives the reason."""
-    import nbformat
-
     for index, cell in enumerate(nbformat.read(ROOT / notebook, as_version=4).cells):
         lines = cell.source.splitlines() if cell.cell_type == "code" else []
         for i, line in enumerate(lines):

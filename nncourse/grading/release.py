@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..outline import STUDENT_DIR
 from . import markers
 
 MANIFEST = ".nncourse-release.json"
-STUDENT_DIR = "exercises/student"
 
 
 @dataclass

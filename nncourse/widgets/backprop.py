@@ -243,7 +243,6 @@ def ops_readout(depth: int) -> str:
     )
 
 
-
 class OpCountWidget:
     """Slider over the number of hidden layers with a readout of the operation counts.
 

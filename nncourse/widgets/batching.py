@@ -164,7 +164,6 @@ def curve_png(batch_size: int) -> bytes:
     return png(fig)
 
 
-
 class BatchSizeWidget:
     """Slider over the batch size (1 to 300) with the readout and the training curve of that size.
 

@@ -129,7 +129,6 @@ class CostExplorer:
         self.picture.value = costs_png(p, y)
 
 
-
 def cost_explorer(description: str = "predicted ŷ") -> CostExplorer:
     """Build the cost widget; display its ``.box``."""
     return CostExplorer(description)

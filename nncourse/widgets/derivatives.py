@@ -171,7 +171,6 @@ def tangent_png(name: str, x: float) -> bytes:
     return png(fig)
 
 
-
 class TangentExplorer:
     """Move x along a curve and watch the tangent line and dy/dx.
 

@@ -231,7 +231,6 @@ def paths_png(lr: float) -> bytes:
     return png(fig)
 
 
-
 class LearningRateExplorer:
     """One learning-rate slider; the readout and both paths follow.
 

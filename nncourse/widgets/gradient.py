@@ -140,7 +140,6 @@ def gradient_png(x: float, y: float) -> bytes:
     return png(fig)
 
 
-
 class GradientExplorer:
     """Two sliders move the point (x, y); the readout and the contour plot follow.
 

@@ -94,7 +94,6 @@ def bars_png(depth: int) -> bytes:
     return png(fig)
 
 
-
 class GradientWidget:
     """Depth slider (2 to 10) with the gradient-norm table and bar chart of that depth.
 

@@ -25,7 +25,7 @@ import math
 import ipywidgets as widgets
 import numpy as np
 
-from .panel import Panel, png
+from .panel import FULL_LABEL, Panel, png
 
 #: Initial slider values; :func:`neuron_readout` uses them as its defaults.
 DEFAULT_WEIGHT = 1.0
@@ -141,7 +141,7 @@ class NeuronExplorer:
     """
 
     def __init__(self, weight_description: str = "neuron w", bias_description: str = "neuron b"):
-        style = {"description_width": "initial"}
+        style = FULL_LABEL
         self.weight = widgets.FloatSlider(value=DEFAULT_WEIGHT, min=-5.0, max=5.0, step=0.1,
                                           readout_format=".1f", description=weight_description, style=style)
         self.bias = widgets.FloatSlider(value=DEFAULT_BIAS, min=-5.0, max=5.0, step=0.1,
@@ -161,7 +161,6 @@ class NeuronExplorer:
         w, b = self.weight.value, self.bias.value
         self.readout.value = neuron_readout(w, b)
         self.picture.value = curve_png(w, b)
-
 
 
 def neuron_explorer(weight_description: str = "neuron w", bias_description: str = "neuron b") -> NeuronExplorer:

@@ -163,7 +163,6 @@ def paths_png(step: int) -> bytes:
     return png(fig)
 
 
-
 class PathWidget:
     """Step slider (0 to STEPS) with the readout and a picture of the paths so far.
 

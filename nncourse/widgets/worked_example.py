@@ -297,7 +297,6 @@ class StepThrough:
         self.picture.value = network_png(step)
 
 
-
 def step_through(description: str = "factor") -> StepThrough:
     """Build the step-through widget; display its ``.box``."""
     return StepThrough(description)
