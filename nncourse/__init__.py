@@ -3,7 +3,8 @@
 A short tour (each module holds one idea):
 
 - ``activations``: sigmoid, tanh, ReLU, leaky ReLU, linear, softmax, each with its derivative
-- ``losses``: MSE, half sum of squares, MAE, binary and softmax cross-entropy, each with its gradient
+- ``losses``: MSE, half sum of squares, MAE, binary cross-entropy (on probabilities
+  or on logits), softmax cross-entropy, each with its gradient
 - ``network``: ``Network``, dense layers with an explicit forward and backward pass
 - ``optim``: SGD, momentum and Adam behind one ``step(params, grads)``
 - ``schedules``: learning-rate schedules
@@ -25,7 +26,7 @@ from .data import (
     worked_example,
 )
 from .gradcheck import gradient_check, numeric_gradient, relative_error
-from .losses import BCE, MAE, MSE, CrossEntropy, HalfSSE, get_loss
+from .losses import BCE, MAE, MSE, BCEWithLogits, CrossEntropy, HalfSSE, get_loss
 from .network import Network
 from .optim import SGD, Adam, Momentum, get_optimizer
 from .train import DivergenceError, History, train
@@ -33,7 +34,7 @@ from .train import DivergenceError, History, train
 __version__ = "0.1.0"
 
 __all__ = [
-    "Adam", "BCE", "CrossEntropy", "DivergenceError", "HalfSSE", "History", "LeakyReLU",
+    "Adam", "BCE", "BCEWithLogits", "CrossEntropy", "DivergenceError", "HalfSSE", "History", "LeakyReLU",
     "Linear", "MAE", "MSE", "MinMaxScaler", "Momentum", "Network", "ReLU", "SGD", "Sigmoid",
     "Softmax", "StandardScaler", "Tanh", "get_activation", "get_loss", "get_optimizer",
     "gradient_check", "load_digits", "make_toy", "minibatches", "numeric_gradient", "one_hot",

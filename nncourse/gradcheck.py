@@ -56,15 +56,41 @@ def network_numeric_gradients(net, X, Y, loss: str | Loss = "mse", eps: float = 
     return numeric(net.weights), numeric(net.biases)
 
 
-def gradient_check(net, X, Y, loss: str | Loss = "mse", eps: float = 1e-6) -> dict[str, float]:
+def gradient_check(net, X, Y, loss: str | Loss = "mse", eps: float = 1e-6, grads=None) -> dict[str, float]:
     """Relative error between backprop and finite differences for each parameter.
 
-    Keys are ``"W0"``, ``"b0"``, ``"W1"``, ... in layer order.
+    ``grads = (dWs, dbs)`` checks gradients computed some other way (a hand-written
+    or deliberately broken backward pass); by default it is ``net.gradients(X, Y, loss)``.
+    Keys follow the course's notation, layers counted from 1: ``"W1"``, ``"b1"``,
+    ..., ``"WL"``, ``"bL"``. ``"W1"`` is W^(1), which the code stores as ``net.weights[0]``.
     """
-    dWs, dbs = net.gradients(X, Y, loss)
+    dWs, dbs = net.gradients(X, Y, loss) if grads is None else grads
     nWs, nbs = network_numeric_gradients(net, X, Y, loss, eps)
     report = {}
     for layer in range(net.n_layers):
-        report[f"W{layer}"] = relative_error(dWs[layer], nWs[layer])
-        report[f"b{layer}"] = relative_error(dbs[layer], nbs[layer])
+        report[f"W{layer + 1}"] = relative_error(dWs[layer], nWs[layer])
+        report[f"b{layer + 1}"] = relative_error(dbs[layer], nbs[layer])
     return report
+
+
+def agreement_table(rows, methods=("SymPy", "finite diff.", "backprop"), digits: int = 8) -> str:
+    """A compact table: one line per quantity, its value by each method, and the largest gap.
+
+    ``rows`` maps a quantity's name to one value per method, e.g.
+    ``{"∂E/∂w5": (0.0729, 0.0729, 0.0729)}``. Use it after a check has been
+    shown once in full, so that later checks read as one table, not rows of True.
+    """
+    width = max([len("quantity")] + [len(name) for name in rows])
+    col = digits + 6
+    lines = [f"{'quantity':<{width}}  " + "".join(f"{m:>{col}}" for m in methods) + f"{'largest gap':>{col}}"]
+    for name, values in rows.items():
+        values = [float(v) for v in values]
+        if len(values) != len(methods):
+            raise ValueError(
+                f"row {name!r} has {len(values)} values; expected one per method {tuple(methods)}."
+            )
+        gap = max(values) - min(values)
+        lines.append(
+            f"{name:<{width}}  " + "".join(f"{v:>{col}.{digits}f}" for v in values) + f"{gap:>{col}.1e}"
+        )
+    return "\n".join(lines)

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from .activations import Sigmoid
 from .checks import unknown_name
 
 
 class Loss:
-    """Base class. ``needs_probabilities``: outputs must lie in [0, 1]."""
+    """Base class.
+
+    ``needs_probabilities``: the network's outputs must lie in [0, 1] (a sigmoid or softmax output).
+    ``takes_logits``: the loss applies its own sigmoid or softmax, so the output layer must be linear.
+    ``classifies``: targets are classes, so training also reports accuracy.
+    """
 
     name = "loss"
     needs_probabilities = False
+    takes_logits = False
+    classifies = False
 
     def fn(self, a: np.ndarray, y: np.ndarray) -> float:
         raise NotImplementedError
@@ -92,6 +100,7 @@ class BCE(Loss):
 
     name = "bce"
     needs_probabilities = True
+    classifies = True
     LOG_MIN = -100.0
 
     def fn(self, a, y):
@@ -101,6 +110,30 @@ class BCE(Loss):
 
     def grad(self, a, y):
         return (a - y) / np.maximum(a * (1.0 - a), 1e-12) / a.size
+
+
+class BCEWithLogits(Loss):
+    """Binary cross-entropy on logits ``z``, with a = σ(z) taken inside the loss.
+
+    C = −(1/N) Σ [y log σ(z) + (1 − y) log(1 − σ(z))]
+      = (1/N) Σ [max(z, 0) − z·y + log(1 + e^(−|z|))]      (never overflows)
+    ∂C/∂z = (σ(z) − y)/N,  with N = batch · n_out.
+
+    The σ'(z) = σ(1 − σ) of the sigmoid cancels the 1/(a(1 − a)) of BCE's
+    gradient on paper; fusing the two keeps that cancellation in floating point,
+    so a saturated output still gets its full gradient. Same as
+    ``torch.nn.BCEWithLogitsLoss()``; the network's output activation must be linear.
+    """
+
+    name = "bce_logits"
+    takes_logits = True
+    classifies = True
+
+    def fn(self, z, y):
+        return float(np.mean(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+
+    def grad(self, z, y):
+        return (Sigmoid().fn(z) - y) / z.size
 
 
 class CrossEntropy(Loss):
@@ -113,6 +146,8 @@ class CrossEntropy(Loss):
     """
 
     name = "cross_entropy"
+    takes_logits = True
+    classifies = True
 
     @staticmethod
     def log_softmax(z):
@@ -139,8 +174,11 @@ class CrossEntropy(Loss):
         return value, grad
 
 
-LOSSES: dict[str, type[Loss]] = {cls.name: cls for cls in (MSE, HalfSSE, MAE, BCE, CrossEntropy)}
-ALIASES = {"l1": "mae", "l2": "mse", "binary_cross_entropy": "bce", "ce": "cross_entropy"}
+LOSSES: dict[str, type[Loss]] = {cls.name: cls for cls in (MSE, HalfSSE, MAE, BCE, BCEWithLogits, CrossEntropy)}
+ALIASES = {
+    "l1": "mae", "l2": "mse", "binary_cross_entropy": "bce", "ce": "cross_entropy",
+    "bce_with_logits": "bce_logits", "binary_cross_entropy_with_logits": "bce_logits",
+}
 
 
 def get_loss(loss: str | Loss) -> Loss:
@@ -189,7 +227,7 @@ def as_targets(Y, n_out: int, loss: Loss, name: str = "Y") -> np.ndarray:
             f">= 0 and summing to 1; got row sums from {Y.sum(axis=1).min()} to {Y.sum(axis=1).max()}. "
             "Pass integer labels of shape (batch,) instead, or normalise the rows."
         )
-    if loss.needs_probabilities and (Y.min() < 0 or Y.max() > 1):
+    if isinstance(loss, (BCE, BCEWithLogits)) and (Y.min() < 0 or Y.max() > 1):
         raise ValueError(
             f"{name} must lie in [0, 1] for the {loss.name} loss; got values from "
             f"{Y.min()} to {Y.max()}."

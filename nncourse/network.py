@@ -1,9 +1,11 @@
 """A fully connected network with an explicit forward and backward pass.
 
-Notation (the README's glossary): layer l maps ``a[l]`` to ``a[l+1]``::
+Notation (the README's glossary): W^(l) maps layer l − 1 to layer l, for
+l = 1..L, and the input is a^(0) = X. Code counts from 0, so W^(l) is
+``weights[l-1]``, z^(l) is ``zs[l-1]`` and a^(l) is ``activations[l]``::
 
-    z = a[l] @ W.T + b        a[l]: (batch, n_in), W: (n_out, n_in), b: (n_out,)
-    a[l+1] = f(z)             z, a[l+1]: (batch, n_out)
+    Z^(l) = A^(l-1) W^(l)ᵀ + b^(l)    A^(l-1): (batch, n_in), W^(l): (n_out, n_in), b^(l): (n_out,)
+    A^(l) = f(Z^(l))                  Z^(l), A^(l): (batch, n_out)
 
 ``W`` is stored as ``(n_out, n_in)``, like ``torch.nn.Linear``: row j holds
 the weights into neuron j, so ``W[j, k]`` is w_jk, "to j, from k".
@@ -107,10 +109,11 @@ class Network:
     # -- backward --------------------------------------------------------
 
     def _backward(self, zs, activations, grad_out):
-        """Backpropagate ∂C/∂a of the output through every layer.
+        """Backpropagate ∂C/∂a^(L) of the output through every layer (rows are examples).
 
-        δ[L] = ∂C/∂a ⊙ f'(z[L]);  δ[l] = (δ[l+1] @ W[l+1]) ⊙ f'(z[l]).
-        ∂C/∂W[l] = δ[l].T @ a[l]  (n_out, n_in);  ∂C/∂b[l] = Σ_batch δ[l]  (n_out,).
+        δ^(L) = ∂C/∂a^(L) ⊙ f'(z^(L));   δ^(l) = (δ^(l+1) W^(l+1)) ⊙ f'(z^(l)).
+        ∂C/∂W^(l) = δ^(l)ᵀ A^(l−1)  (n_out, n_in);   ∂C/∂b^(l) = Σ_batch δ^(l)  (n_out,).
+        Index ``layer`` below is l − 1: ``dWs[layer]`` is ∂C/∂W^(layer+1).
         """
         L = self.n_layers
         dWs, dbs = [None] * L, [None] * L
@@ -185,9 +188,10 @@ class Network:
                 f"X and Y must have one row per example each; got {X.shape[0]} and {Y.shape[0]} rows."
             )
         out = self.output_activation
-        if isinstance(loss, CrossEntropy) and not isinstance(out, Linear):
+        if loss.takes_logits and not isinstance(out, Linear):
+            squash = "softmax" if isinstance(loss, CrossEntropy) else "sigmoid"
             raise ValueError(
-                "The cross_entropy loss takes logits and applies softmax itself; "
+                f"The {loss.name} loss takes logits and applies the {squash} itself; "
                 f"the output activation is {out.name}. Use output_activation='linear'."
             )
         if loss.needs_probabilities and not isinstance(out, (Sigmoid, Softmax)):

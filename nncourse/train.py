@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .checks import check_positive
-from .losses import BCE, CrossEntropy, Loss
+from .losses import Loss
 from .network import Network, accuracy
 from .optim import Optimizer, get_optimizer
 
@@ -85,8 +85,8 @@ def train(
         check_positive(patience, "patience", integer=True)
         if not has_val:
             raise ValueError("patience (early stopping) needs validation data: pass X_val and Y_val.")
-    classify = isinstance(loss, (CrossEntropy, BCE))
-    logits = isinstance(loss, CrossEntropy)
+    classify = loss.classifies
+    logits = loss.takes_logits
     labels = (Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0] > 0.5) if classify else None
 
     rng = np.random.default_rng(seed)
@@ -138,7 +138,7 @@ def _epoch(net, X, Y, labels, loss, opt, batch_size, order, epoch):
     batch just before its update (as Keras reports them).
     """
     total_loss, correct = 0.0, 0.0
-    logits = isinstance(loss, CrossEntropy)
+    logits = loss.takes_logits
     X, Y = X[order], Y[order]  # shuffled once; each batch below is then a slice (a view, no copy)
     labels = labels[order] if labels is not None else None
     for first in range(0, len(order), batch_size):

@@ -128,5 +128,6 @@ def test_cross_entropy_accepts_labels_and_one_hot_alike():
 
 def test_names_and_aliases():
     assert isinstance(get_loss("L1"), MAE) and isinstance(get_loss("ce"), CrossEntropy)
-    with pytest.raises(ValueError, match="Unknown loss 'msee'. Choose one of: bce, cross_entropy, half_sse"):
+    expected = "Unknown loss 'msee'. Choose one of: bce, bce_logits, cross_entropy, half_sse"
+    with pytest.raises(ValueError, match=expected):
         get_loss("msee")

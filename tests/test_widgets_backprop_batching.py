@@ -67,8 +67,8 @@ def test_bugs_are_caught_by_the_check():
     assert max(good.values()) < 1e-6
     for bug in ("no_sigma_prime", "no_transpose"):
         report = bp.check_against_numeric(bp.gradients_batched(net, X, Y, "mse", bug=bug), net, X, Y, "mse")
-        assert report["W2"] < 1e-6 and report["b2"] < 1e-6  # the output layer is untouched
-        assert report["W0"] > 1e-2 and report["W1"] > 1e-2
+        assert report["W3"] < 1e-6 and report["b3"] < 1e-6  # the output layer W^(3) is untouched
+        assert report["W1"] > 1e-2 and report["W2"] > 1e-2
     with pytest.raises(ValueError, match="bug must be"):
         bp.gradients_batched(net, X, Y, "mse", bug="typo")
 
