@@ -131,9 +131,25 @@ class Softmax(Activation):
 
     name = "softmax"
 
+    @staticmethod
+    def parts(z):
+        """``(s, e^s, Σ e^s)`` per row, with s = z − max(z): the largest exponent is 0, so e^s never overflows.
+
+        Softmax is e^s / Σ e^s and log-softmax is s − log Σ e^s; the shift cancels in both.
+        """
+        shifted = z - z.max(axis=-1, keepdims=True)
+        e = np.exp(shifted)
+        return shifted, e, e.sum(axis=-1, keepdims=True)
+
+    @staticmethod
+    def log_fn(z):
+        """log softmax(z) = s − log Σ_k e^(s_k), the log-sum-exp form: finite even where softmax underflows to 0."""
+        shifted, _, total = Softmax.parts(z)
+        return shifted - np.log(total)
+
     def fn(self, z):
-        e = np.exp(z - np.max(z, axis=-1, keepdims=True))  # shift: largest exponent is 0
-        return e / np.sum(e, axis=-1, keepdims=True)
+        _, e, total = self.parts(z)
+        return e / total
 
     def derivative(self, z):
         a = self.fn(z)

@@ -81,3 +81,90 @@ def check_positive(value: Any, name: str, integer: bool = False) -> None:
 def unknown_name(kind: str, given: Any, known: list[str]) -> ValueError:
     """The error for a name that is not in a registry, listing the valid ones."""
     return ValueError(f"Unknown {kind} {given!r}. Choose one of: {', '.join(sorted(known))}.")
+
+
+def as_targets(Y: Any, n_out: int, loss: Any, name: str = "Y") -> np.ndarray:
+    """Check targets against the output layer and return them as ``(batch, n_out)``.
+
+    ``loss.targets`` says what the targets may hold (see :class:`nncourse.losses.Loss`).
+    Cross-entropy also takes class labels, shape ``(batch,)``, returned as one-hot rows.
+    """
+    arr = np.asarray(Y)
+    if loss.targets == "distribution" and arr.ndim == 1:
+        if arr.size == 0:
+            raise ValueError(f"{name} is empty: expected at least one label.")
+        if not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0 or arr.max() >= n_out:
+            raise ValueError(
+                f"{name} given as labels must be integers in 0..{n_out - 1}; "
+                f"got dtype {arr.dtype}, values {arr.min()}..{arr.max()}."
+            )
+        return np.eye(n_out)[arr]
+    if arr.ndim == 1 and n_out == 1:
+        raise ValueError(
+            f"{name} must be 2-D with shape (batch, 1) to match the network's one output; "
+            f"got 1-D shape {arr.shape}. Use {name}.reshape(-1, 1)."
+        )
+    Y = as_matrix(arr, name)
+    if Y.shape[1] != n_out:
+        raise ValueError(
+            f"{name} has {Y.shape[1]} columns but the network has {n_out} outputs: "
+            f"expected shape (batch, {n_out}), got {Y.shape}."
+        )
+    if loss.targets == "distribution" and (Y.min() < 0 or not np.allclose(Y.sum(axis=1), 1.0)):
+        raise ValueError(
+            f"{name} for {loss.name} must hold one-hot rows or class probabilities, each row "
+            f">= 0 and summing to 1; got row sums from {Y.sum(axis=1).min()} to {Y.sum(axis=1).max()}. "
+            "Pass integer labels of shape (batch,) instead, or normalise the rows."
+        )
+    if loss.targets == "binary" and (Y.min() < 0 or Y.max() > 1):
+        raise ValueError(
+            f"{name} must lie in [0, 1] for the {loss.name} loss; got values from "
+            f"{Y.min()} to {Y.max()}."
+        )
+    return Y
+
+
+def check_parameters(net: Any) -> None:
+    """Make sure every W and b of ``net`` is a float array of the shape the layer sizes imply.
+
+    It only looks: a list or an integer array is refused with the fix, not converted behind your back.
+    """
+    for name, params in (("weights", net.weights), ("biases", net.biases)):
+        if len(params) != net.n_layers:
+            raise ValueError(f"{name} must hold {net.n_layers} arrays, one per layer; it holds {len(params)}.")
+        for i, (n_in, n_out) in enumerate(zip(net.sizes[:-1], net.sizes[1:])):
+            p = params[i]
+            expected = (n_out, n_in) if name == "weights" else (n_out,)
+            shape = np.shape(p)
+            if shape != expected:
+                hint = ""
+                if name == "weights" and shape == expected[::-1]:
+                    hint = " W is stored as (n_out, n_in), as in torch.nn.Linear: pass W.T."
+                raise ValueError(f"{name}[{i}] must have shape {expected}; got {shape}.{hint}")
+            if not isinstance(p, np.ndarray) or p.dtype != np.float64:
+                given = type(p).__name__ if not isinstance(p, np.ndarray) else f"an array of {p.dtype}"
+                raise TypeError(
+                    f"{name}[{i}] must be a numpy array of float64 (the optimizers update it in place); "
+                    f"got {given}. Use np.array(..., dtype=float)."
+                )
+
+
+def check_data(net: Any, X: Any, Y: Any, loss: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a data set for ``net`` and a loss object, once, before heavy work: ``(X, Y)`` as arrays."""
+    check_parameters(net)
+    X = as_matrix(X, "X", net.sizes[0])
+    Y = as_targets(Y, net.sizes[-1], loss)
+    check_same_rows(X, Y)
+    out = net.output_activation.name
+    if loss.takes_logits and out != "linear":
+        squash = "softmax" if loss.targets == "distribution" else "sigmoid"
+        raise ValueError(
+            f"The {loss.name} loss takes logits and applies the {squash} itself; "
+            f"the output activation is {out}. Use output_activation='linear'."
+        )
+    if loss.needs_probabilities and out not in ("sigmoid", "softmax"):
+        raise ValueError(
+            f"The {loss.name} loss needs outputs in [0, 1]; the output activation is "
+            f"{out}. Use output_activation='sigmoid', or output_activation='linear' with the loss on logits."
+        )
+    return X, Y

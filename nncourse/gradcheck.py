@@ -15,18 +15,24 @@ import numpy as np
 from .losses import Loss
 
 
+def central_difference(f: Callable[[float], float], x: float, h: float = 1e-6) -> float:
+    """f'(x) ≈ (f(x + h) − f(x − h)) / 2h for a function of one number; the error shrinks like h²."""
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
 def numeric_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -> np.ndarray:
-    """Central-difference gradient of a scalar function ``f`` at ``x`` (any shape)."""
+    """Central-difference gradient of a scalar function ``f`` at ``x`` (any shape), one entry at a time."""
     x = np.array(x, dtype=np.float64)
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         saved = x[i]
-        x[i] = saved + eps
-        up = f(x)
-        x[i] = saved - eps
-        down = f(x)
+
+        def along(value, i=i):  # f as a function of entry i alone
+            x[i] = value
+            return f(x)
+
+        grad[i] = central_difference(along, saved, eps)
         x[i] = saved
-        grad[i] = (up - down) / (2 * eps)
     return grad
 
 

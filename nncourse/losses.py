@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import Sigmoid
+from .activations import Sigmoid, Softmax
 from .checks import unknown_name
 
 
@@ -20,12 +20,15 @@ class Loss:
     ``needs_probabilities``: the network's outputs must lie in [0, 1] (a sigmoid or softmax output).
     ``takes_logits``: the loss applies its own sigmoid or softmax, so the output layer must be linear.
     ``classifies``: targets are classes, so training also reports accuracy.
+    ``targets``: what the targets may hold: ``"any"`` number, ``"binary"`` values in [0, 1], or a
+    ``"distribution"`` per row (one-hot or class probabilities; integer labels are turned into one-hot).
     """
 
     name = "loss"
     needs_probabilities = False
     takes_logits = False
     classifies = False
+    targets = "any"
 
     def fn(self, a: np.ndarray, y: np.ndarray) -> float:
         raise NotImplementedError
@@ -101,6 +104,7 @@ class BCE(Loss):
     name = "bce"
     needs_probabilities = True
     classifies = True
+    targets = "binary"
     LOG_MIN = -100.0
 
     def fn(self, a, y):
@@ -128,6 +132,7 @@ class BCEWithLogits(Loss):
     name = "bce_logits"
     takes_logits = True
     classifies = True
+    targets = "binary"
 
     def fn(self, z, y):
         return float(np.mean(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))))
@@ -148,14 +153,10 @@ class CrossEntropy(Loss):
     name = "cross_entropy"
     takes_logits = True
     classifies = True
-
-    @staticmethod
-    def log_softmax(z):
-        shifted = z - np.max(z, axis=1, keepdims=True)
-        return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    targets = "distribution"
 
     def fn(self, z, y):
-        return float(-np.sum(y * self.log_softmax(z)) / z.shape[0])
+        return float(-np.sum(y * Softmax.log_fn(z)) / z.shape[0])
 
     def grad(self, z, y):
         return self.value_and_grad(z, y)[1]
@@ -163,9 +164,7 @@ class CrossEntropy(Loss):
     def value_and_grad(self, z, y):
         # One softmax serves both. With s = z − max(z) and S = Σ_k e^(s_k) per row,
         # log softmax = s − log S, so C = (Σ_i log S_i − Σ y ⊙ s)/batch (rows of y sum to 1).
-        shifted = z - z.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
+        shifted, e, total = Softmax.parts(z)
         n = z.shape[0]
         value = float(np.log(total).sum() - np.vdot(y, shifted)) / n
         grad = e / total
@@ -190,46 +189,3 @@ def get_loss(loss: str | Loss) -> Loss:
         if key in LOSSES:
             return LOSSES[key]()
     raise unknown_name("loss", loss, list(LOSSES))
-
-
-def as_targets(Y, n_out: int, loss: Loss, name: str = "Y") -> np.ndarray:
-    """Check targets against the output layer and return them as ``(batch, n_out)``.
-
-    Cross-entropy also takes class labels, shape ``(batch,)``, which become
-    one-hot rows.
-    """
-    from .checks import as_matrix
-
-    arr = np.asarray(Y)
-    if isinstance(loss, CrossEntropy) and arr.ndim == 1:
-        if arr.size == 0:
-            raise ValueError(f"{name} is empty: expected at least one label.")
-        if not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0 or arr.max() >= n_out:
-            raise ValueError(
-                f"{name} given as labels must be integers in 0..{n_out - 1}; "
-                f"got dtype {arr.dtype}, values {arr.min()}..{arr.max()}."
-            )
-        return np.eye(n_out)[arr]
-    if arr.ndim == 1 and n_out == 1:
-        raise ValueError(
-            f"{name} must be 2-D with shape (batch, 1) to match the network's one output; "
-            f"got 1-D shape {arr.shape}. Use {name}.reshape(-1, 1)."
-        )
-    Y = as_matrix(arr, name)
-    if Y.shape[1] != n_out:
-        raise ValueError(
-            f"{name} has {Y.shape[1]} columns but the network has {n_out} outputs: "
-            f"expected shape (batch, {n_out}), got {Y.shape}."
-        )
-    if isinstance(loss, CrossEntropy) and (Y.min() < 0 or not np.allclose(Y.sum(axis=1), 1.0)):
-        raise ValueError(
-            f"{name} for cross_entropy must hold one-hot rows or class probabilities, each row "
-            f">= 0 and summing to 1; got row sums from {Y.sum(axis=1).min()} to {Y.sum(axis=1).max()}. "
-            "Pass integer labels of shape (batch,) instead, or normalise the rows."
-        )
-    if isinstance(loss, (BCE, BCEWithLogits)) and (Y.min() < 0 or Y.max() > 1):
-        raise ValueError(
-            f"{name} must lie in [0, 1] for the {loss.name} loss; got values from "
-            f"{Y.min()} to {Y.max()}."
-        )
-    return Y

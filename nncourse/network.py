@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .activations import Activation, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, get_activation
-from .checks import as_matrix, unknown_name
-from .losses import CrossEntropy, Loss, as_targets, get_loss
+from .activations import Activation, LeakyReLU, Linear, ReLU, get_activation
+from .checks import as_matrix, check_data, check_parameters, unknown_name
+from .losses import Loss, get_loss
 
 INITS = ("auto", "xavier", "he")
 
@@ -142,13 +142,9 @@ class Network:
         return loss.fn(self._trace(X)[1][-1], Y)
 
     def predict(self, X) -> np.ndarray:
-        """Class predictions: the index of the largest output, or output > 0.5
-        (> 0 for a linear output) when there is a single output. Shape (batch,)."""
-        out = self.forward(X)
-        if out.shape[1] > 1:
-            return np.argmax(out, axis=1)
-        threshold = 0.0 if isinstance(self.output_activation, Linear) else 0.5
-        return (out[:, 0] > threshold).astype(int)
+        """Class predictions, shape (batch,): the index of the largest output, or output > 0.5
+        (> 0 for a linear output) when there is a single output."""
+        return predicted_classes(self.forward(X), isinstance(self.output_activation, Linear))
 
     def accuracy(self, X, Y) -> float:
         """Fraction of rows whose predicted class matches ``Y`` (labels or one-hot)."""
@@ -157,57 +153,34 @@ class Network:
     # -- checks ----------------------------------------------------------
 
     def check_parameters(self) -> None:
-        """Make sure every W and b still has the shape the layer sizes imply."""
-        for name, params, shape_of in (
-            ("weights", self.weights, lambda n_in, n_out: (n_out, n_in)),
-            ("biases", self.biases, lambda n_in, n_out: (n_out,)),
-        ):
-            if len(params) != self.n_layers:
-                raise ValueError(f"{name} must hold {self.n_layers} arrays; it holds {len(params)}.")
-            for layer, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
-                p = np.asarray(params[layer], dtype=np.float64)
-                expected = shape_of(n_in, n_out)
-                if p.shape != expected:
-                    hint = ""
-                    if name == "weights" and p.shape == expected[::-1]:
-                        hint = " W is stored as (n_out, n_in), as in torch.nn.Linear: pass W.T."
-                    raise ValueError(
-                        f"{name}[{layer}] must have shape {expected}; got {p.shape}.{hint}"
-                    )
-                if p is not params[layer]:
-                    params[layer] = p
+        """Make sure every W and b still has the shape the layer sizes imply (:func:`checks.check_parameters`)."""
+        check_parameters(self)
 
     def check_data(self, X, Y, loss: str | Loss) -> tuple[np.ndarray, np.ndarray, Loss]:
         """Validate a data set and a loss for this network, once, before heavy work."""
-        self.check_parameters()
         loss = get_loss(loss)
-        X = as_matrix(X, "X", self.sizes[0])
-        Y = as_targets(Y, self.sizes[-1], loss)
-        if X.shape[0] != Y.shape[0]:
-            raise ValueError(
-                f"X and Y must have one row per example each; got {X.shape[0]} and {Y.shape[0]} rows."
-            )
-        out = self.output_activation
-        if loss.takes_logits and not isinstance(out, Linear):
-            squash = "softmax" if isinstance(loss, CrossEntropy) else "sigmoid"
-            raise ValueError(
-                f"The {loss.name} loss takes logits and applies the {squash} itself; "
-                f"the output activation is {out.name}. Use output_activation='linear'."
-            )
-        if loss.needs_probabilities and not isinstance(out, (Sigmoid, Softmax)):
-            raise ValueError(
-                f"The {loss.name} loss needs outputs in [0, 1]; the output activation is "
-                f"{out.name}. Use output_activation='sigmoid'."
-            )
+        X, Y = check_data(self, X, Y, loss)
         return X, Y, loss
+
+
+def predicted_classes(output: np.ndarray, logits: bool = False) -> np.ndarray:
+    """The class of each row of ``output`` (batch, n_out), shape (batch,).
+
+    Several outputs: the index of the largest. One output: 1 where it passes
+    0.5 (a probability) or 0 (a logit, ``logits=True``), else 0.
+    """
+    if output.shape[1] > 1:
+        return np.argmax(output, axis=1)
+    return (output[:, 0] > (0.0 if logits else 0.5)).astype(int)
+
+
+def true_classes(Y: np.ndarray) -> np.ndarray:
+    """The class of each target: labels (batch,) as they are, one-hot rows by argmax, one column by > 0.5."""
+    if Y.ndim == 1:
+        return Y
+    return np.argmax(Y, axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(int)
 
 
 def accuracy(output: np.ndarray, Y: np.ndarray, logits: bool = False) -> float:
     """Fraction of correct class predictions. output: (batch, n_out); Y: labels or (batch, n_out)."""
-    if output.shape[1] > 1:
-        pred = np.argmax(output, axis=1)
-        true = Y if Y.ndim == 1 else np.argmax(Y, axis=1)
-    else:
-        pred = output[:, 0] > (0.0 if logits else 0.5)
-        true = (Y.reshape(-1) > 0.5)
-    return float(np.mean(pred == true))
+    return float(np.mean(predicted_classes(output, logits) == true_classes(Y)))

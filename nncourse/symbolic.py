@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .gradcheck import central_difference
+
 
 def symbols(names: str):
     """``symbols("x y")`` -> real SymPy symbols (x, y)."""
@@ -42,11 +44,6 @@ def same(expr_a, expr_b) -> bool:
     import sympy as sp
 
     return sp.simplify(sp.sympify(expr_a) - sp.sympify(expr_b)) == 0
-
-
-def central_difference(f: Callable[[float], float], x: float, h: float = 1e-6) -> float:
-    """(f(x + h) − f(x − h)) / 2h: a numeric derivative to compare with the symbolic one."""
-    return (f(x + h) - f(x - h)) / (2 * h)
 
 
 def check_derivative(expr, variable, claimed, points, rtol: float = 1e-6) -> dict[str, bool]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from .checks import check_positive
 from .losses import Loss
-from .network import Network, accuracy
+from .network import Network, accuracy, predicted_classes, true_classes
 from .optim import Optimizer, get_optimizer
 
 
@@ -87,7 +87,7 @@ def train(
             raise ValueError("patience (early stopping) needs validation data: pass X_val and Y_val.")
     classify = loss.classifies
     logits = loss.takes_logits
-    labels = (Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0] > 0.5) if classify else None
+    labels = true_classes(Y) if classify else None
 
     rng = np.random.default_rng(seed)
     history = History()
@@ -154,8 +154,7 @@ def _epoch(net, X, Y, labels, loss, opt, batch_size, order, epoch):
             )
         total_loss += batch_loss * len(xb)
         if labels is not None:
-            predicted = out.argmax(axis=1) if out.shape[1] > 1 else out[:, 0] > (0.0 if logits else 0.5)
-            correct += np.count_nonzero(predicted == labels[first : first + batch_size])
+            correct += np.count_nonzero(predicted_classes(out, logits) == labels[first : first + batch_size])
         dWs, dbs = net._backward(zs, activations, grad_out)
         opt.step(net.weights + net.biases, dWs + dbs)
     return total_loss / len(order), correct / len(order)

@@ -33,7 +33,7 @@ def test_targets_that_do_not_match_the_output(net):
     X, _ = good()
     with pytest.raises(ValueError, match=r"Y has 3 columns but the network has 2 outputs"):
         net.gradients(X, np.ones((5, 3)), "mse")
-    with pytest.raises(ValueError, match="X and Y must have one row per example each; got 5 and 4 rows"):
+    with pytest.raises(ValueError, match=r"X and Y must have the same number of rows \(one per example\); got 5 and 4"):
         net.gradients(X, np.ones((4, 2)), "mse")
     single = Network([3, 1])
     with pytest.raises(ValueError, match=r"Y must be 2-D with shape \(batch, 1\).*Use Y.reshape\(-1, 1\)"):
@@ -130,3 +130,17 @@ def test_errors_come_from_nncourse_not_from_deep_inside_numpy(net):
             frames.append(tb.tb_frame.f_code.co_filename)
             tb = tb.tb_next
         assert "numpy" not in frames[-1]
+
+
+def test_parameters_are_checked_not_converted():
+    """A list or an integer array is refused with the fix; the check leaves it exactly as it was."""
+    net = Network([2, 2], seed=0)
+    as_list = [[1.0, 0.0], [0.0, 1.0]]
+    net.weights[0] = as_list
+    with pytest.raises(TypeError, match=r"weights\[0\] must be a numpy array of float64.*got list.*dtype=float"):
+        net.forward(np.ones((1, 2)))
+    assert net.weights[0] is as_list
+    net.weights[0] = np.eye(2, dtype=int)
+    with pytest.raises(TypeError, match="got an array of int"):
+        net.gradients(np.ones((1, 2)), np.ones((1, 2)), "mse")
+    assert net.weights[0].dtype == int

@@ -9,8 +9,9 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nncourse.checks import as_targets
 from nncourse.gradcheck import numeric_gradient
-from nncourse.losses import BCE, MAE, MSE, CrossEntropy, HalfSSE, as_targets, get_loss
+from nncourse.losses import BCE, MAE, MSE, CrossEntropy, HalfSSE, get_loss
 
 shapes = st.tuples(st.integers(1, 4), st.integers(1, 4))
 
