@@ -106,3 +106,35 @@ def test_digits_64_32_10_reaches_95_percent():
     train(net, scaler.transform(Xtr), ytr, "cross_entropy", lr=0.5, epochs=30, batch_size=32,
           X_val=scaler.transform(Xva), Y_val=yva, patience=5)
     assert net.accuracy(scaler.transform(Xte), yte) >= 0.95
+
+
+def test_on_batch_sees_every_update_and_can_stop_mid_epoch():
+    """The per-batch hook gets each update's batch loss, equal to the loss computed by hand before it."""
+    rng = np.random.default_rng(3)
+    X, Y = rng.normal(size=(10, 2)), rng.uniform(size=(10, 1))
+    net = Network([2, 3, 1], seed=0)
+    shadow = Network([2, 3, 1], seed=0)
+    order_rng = np.random.default_rng(7)
+    seen = []
+
+    def hook(update, batch_loss):
+        seen.append((update, batch_loss))
+        return update == 6  # stop after the seventh update: mid-way through the third epoch of 3 batches
+
+    history = train(net, X, Y, "mse", lr=0.5, epochs=5, batch_size=4, seed=7, on_batch=hook)
+    assert [u for u, _ in seen] == list(range(7))
+    assert history.epochs == 3  # two whole epochs and the unfinished third
+    expected = []
+    for _ in range(3):
+        order = order_rng.permutation(10)
+        for first in range(0, 10, 4):
+            if len(expected) == 7:
+                break
+            idx = order[first : first + 4]
+            expected.append(shadow.loss(X[idx], Y[idx], "mse"))
+            dWs, dbs = shadow.gradients(X[idx], Y[idx], "mse")
+            for p, g in zip(shadow.weights + shadow.biases, dWs + dbs):
+                p -= 0.5 * g
+    assert [loss for _, loss in seen] == pytest.approx(expected, rel=1e-12)
+    for a, b in zip(net.weights, shadow.weights):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
