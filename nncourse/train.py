@@ -79,11 +79,8 @@ def train(
     batch_size = X.shape[0] if batch_size is None else batch_size
     check_positive(batch_size, "batch_size", integer=True)
     validation = _validation_data(net, X_val, Y_val, loss, patience)
-
-    rng = np.random.default_rng(seed)
-    labels = true_classes(Y) if loss.classifies else None
-    run = _Run(net, loss, opt, batch_size, on_batch)
-    history = History()
+    rng, labels = np.random.default_rng(seed), (true_classes(Y) if loss.classifies else None)
+    run, history = _Run(net, loss, opt, batch_size, on_batch), History()
     bar = _progress_bar(epochs) if progress else None
     # Overflow is not warned about: a nan or inf loss stops training below, with advice.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -94,9 +91,7 @@ def train(
             mean_loss, acc = run.epoch(X, Y, labels, rng.permutation(X.shape[0]), epoch)
             _record(history, run, mean_loss, acc, validation, epoch)
             history.seconds.append(time.perf_counter() - start)
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
+            _show_progress(bar, history)
             stop = run.stopped or (callback is not None and callback(epoch, history) is True)
             if patience is not None and epoch - history.best_epoch >= patience:
                 history.stopped_early = stop = True
@@ -104,10 +99,17 @@ def train(
                 break
     if bar is not None:
         bar.close()
-    if patience is not None and run.best_params is not None:
+    if patience is not None and run.best_params is not None:  # early stopping keeps the best epoch's weights
         for p, saved in zip(net.weights + net.biases, run.best_params):
             p[...] = saved
     return history
+
+
+def _show_progress(bar, history: History) -> None:
+    """Advance the progress bar (if any) by one epoch and show the latest loss."""
+    if bar is not None:
+        bar.update(1)
+        bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
 
 
 def _validation_data(net, X_val, Y_val, loss, patience):
