@@ -47,7 +47,7 @@ def same(expr_a, expr_b) -> bool:
 
 
 def check_derivative(expr, variable, claimed, points, rtol: float = 1e-6) -> dict[str, bool]:
-    """Check a claimed derivative of ``expr`` three ways at ``points``.
+    """Check a claimed derivative of ``expr`` two ways at ``points`` (backprop, the third, needs a network).
 
     Returns ``{"sympy": ..., "finite_difference": ...}``: the claim equals
     SymPy's derivative symbolically, and it matches a central difference
