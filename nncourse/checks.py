@@ -78,6 +78,29 @@ def check_positive(value: Any, name: str, integer: bool = False) -> None:
         raise ValueError(f"{name} must be a finite number > 0; got {value!r}.")
 
 
+def check_range(value: Any, name: str, low: float, high: float = float("inf"), *, include_low: bool = True,
+                include_high: bool = True, integer: bool = False, hint: str = "") -> None:
+    """Raise unless ``value`` is a number from ``low`` to ``high`` (an int if ``integer``).
+
+    ``include_low``/``include_high`` say whether the ends themselves are allowed:
+    ``check_range(f, "factor", 0, 1, include_low=False)`` accepts 0 < f ≤ 1.
+    ``hint`` is added to the message, to say how to fix it.
+    """
+    if integer:
+        ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, Real) and not isinstance(value, bool) and bool(np.isfinite(value))
+    if ok:
+        ok = (value >= low if include_low else value > low) and (value <= high if include_high else value < high)
+    if not ok:
+        kind = "an integer" if integer else "a finite number"
+        if high == float("inf"):
+            where = f"{'>=' if include_low else '>'} {low:g}"
+        else:
+            where = f"in {'[' if include_low else '('}{low:g}, {high:g}{']' if include_high else ')'}"
+        raise ValueError(f"{name} must be {kind} {where}; got {value!r}." + (f" {hint}" if hint else ""))
+
+
 def unknown_name(kind: str, given: Any, known: list[str]) -> ValueError:
     """The error for a name that is not in a registry, listing the valid ones."""
     return ValueError(f"Unknown {kind} {given!r}. Choose one of: {', '.join(sorted(known))}.")

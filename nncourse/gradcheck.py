@@ -39,6 +39,9 @@ def numeric_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -> 
 def relative_error(a, b) -> float:
     """‖a − b‖ / (‖a‖ + ‖b‖), and 0 when both are exactly zero."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    scale = max(np.abs(a).max(initial=0.0), np.abs(b).max(initial=0.0))
+    if 0 < scale < 1e-100 or scale > 1e100:  # the squares inside the norms would underflow or overflow
+        a, b = a / scale, b / scale  # the ratio does not change
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
@@ -87,7 +90,7 @@ def agreement_table(rows, methods=("SymPy", "finite diff.", "backprop"), digits:
     shown once in full, so that later checks read as one table, not rows of True.
     """
     width = max([len("quantity")] + [len(name) for name in rows])
-    col = digits + 6
+    col = max(digits + 6, 2 + max(len(m) for m in (*methods, "largest gap")))  # names never run together
     lines = [f"{'quantity':<{width}}  " + "".join(f"{m:>{col}}" for m in methods) + f"{'largest gap':>{col}}"]
     for name, values in rows.items():
         values = [float(v) for v in values]

@@ -12,6 +12,10 @@ here in Python.
 Also runs a small self-check notebook (built from tests/browser_fixture.py) so the harness is
 proven to see a slider move even before the course has notebooks.
 
+The test never sleeps a fixed time: it polls the page for the state it expects (the kernel Idle,
+widget views attached, the page unchanged between two polls, a readout showing the new value),
+each wait bounded by a generous timeout that only a broken notebook should reach.
+
 Uses Debian's Chromium (/usr/bin/chromium); never downloads a browser. Skips, saying why, only
 when no Chromium or no Playwright can be had. A failing notebook leaves a screenshot in
 tests/artifacts/ (with ``NNCOURSE_BROWSER_SCREENSHOTS=1`` every notebook does).
@@ -50,8 +54,13 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 SELF_CHECK = "00_browser_self_check.ipynb"
-RUN_ALL_TIMEOUT = 120  # s, one notebook's Run All; each cell is meant to take < 10 s
-SLIDER_TIMEOUT = 15  # s, for the kernel to answer a slider move
+# Generous bounds on waits that poll: reached only by a broken notebook, never by a slow machine.
+OPEN_TIMEOUT = 120  # s, for the notebook to open and its kernel to start
+RUN_ALL_TIMEOUT = 600  # s, one notebook's Run All; each cell is meant to take < 10 s
+# (the whole check of notebook 09, Run All included, took 144 s on a loaded 2-core machine)
+SLIDER_TIMEOUT = 60  # s, for the kernel to answer a slider move
+SETTLE_TIMEOUT = 60  # s, for widget views to attach and the page to stop changing once the kernel is Idle
+POLL_MS = 250  # how often the page is polled for the state a wait is waiting for
 ARROW_PRESSES = 3
 
 # What a widget looks like when the front end could not render it: its repr as text.
@@ -96,6 +105,7 @@ def self_check_notebook() -> dict:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Browser-test self-check"),
+        # A slow cell, run in the kernel: Run All must be waited for by polling, however long it takes.
         nbformat.v4.new_code_cell("import time\ntime.sleep(1.0)\nprint('ran')"),
         cell,
         nbformat.v4.new_code_cell("widgets.interactive(lambda a: print(a * 2), a=(0, 5))"),
@@ -197,7 +207,10 @@ def lab(tmp_path_factory) -> Lab:
             except OSError:
                 if time.monotonic() > deadline:
                     pytest.fail(f"JupyterLab did not answer within 90 s:\n{log.read_text()[-3000:]}")
-                time.sleep(0.3)
+                try:  # poll again soon; an exit is noticed at once
+                    process.wait(timeout=0.3)
+                except subprocess.TimeoutExpired:
+                    pass
         yield server
     finally:
         process.terminate()
@@ -300,6 +313,34 @@ CELL_REPORT_JS = """() => Array.from(document.querySelectorAll('.jp-Notebook .jp
 })"""
 
 
+SETTLED_JS = f"""(widgetCells) => {{
+  const cells = Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell'));
+  const hasView = i => cells[i] && cells[i].querySelector('.jp-OutputArea-output .jupyter-widgets[class*="widget-"]');
+  if (!({STATUS_JS})().includes('Idle') || !widgetCells.every(hasView)) {{
+    window.__nncourseLastReport = null;
+    return false;
+  }}
+  const report = JSON.stringify(({CELL_REPORT_JS})());
+  const settled = window.__nncourseLastReport === report;
+  window.__nncourseLastReport = report;
+  return settled;
+}}"""
+
+TEXT_CHANGED_JS = "([element, before]) => element.textContent.trim() !== before.trim()"
+TEXT_IS_JS = "([element, expected]) => element.textContent.split(/\\s+/).filter(Boolean).join(' ') === expected"
+
+
+def _wait_until_settled(page, cells: list[dict]) -> None:
+    """Poll until the kernel is Idle, every widget cell shows a widget view, and the page's cells read
+    the same on two polls in a row. On a timeout, return: the checks that follow say what is wrong."""
+    page.evaluate("() => { window.__nncourseLastReport = null; }")  # forget the last wait's page
+    try:
+        page.wait_for_function(SETTLED_JS, arg=_expected_widget_cells(cells), timeout=SETTLE_TIMEOUT * 1000,
+                               polling=POLL_MS)
+    except Exception:  # playwright's TimeoutError: _page_problems reports the missing views or errors
+        print(f"\nthe page did not settle within {SETTLE_TIMEOUT} s (kernel Idle, widget views, no changes)")
+
+
 def _notebook_cells(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
@@ -379,21 +420,22 @@ def _page_problems(page, cells: list[dict]) -> list[str]:
 def _check_notebook(page, lab: Lab, copy: Path, cells: list[dict], record_property) -> None:
     rel = copy.relative_to(lab.root).as_posix()
     page.goto(f"{lab.url}/lab/tree/{rel}?reset&token={lab.token}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_function(f"() => ({STATUS_JS})().includes('Idle')", timeout=60_000)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=OPEN_TIMEOUT * 1000)
+    page.wait_for_function(f"() => ({STATUS_JS})().includes('Idle')", timeout=OPEN_TIMEOUT * 1000,
+                           polling=POLL_MS)
 
     # Run > Run All Cells, and wait for Busy ... Idle with every code cell numbered.
     page.evaluate(WATCH_BUSY_JS)
     page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
     try:
-        page.wait_for_function(DONE_JS, timeout=RUN_ALL_TIMEOUT * 1000, polling=250)
+        page.wait_for_function(DONE_JS, timeout=RUN_ALL_TIMEOUT * 1000, polling=POLL_MS)
     except Exception as err:
         raise AssertionError(
             f"{copy.name}: Run All did not finish (Busy, then Idle, no cell queued) within {RUN_ALL_TIMEOUT} s "
             f"(status bar: {page.evaluate(STATUS_JS)!r})"
         ) from err
-    page.wait_for_timeout(500)  # let the last widget views attach
+    _wait_until_settled(page, cells)  # the last widget views attach after Idle
 
     problems = _page_problems(page, cells)
     assert not problems, f"{copy.name}:\n" + "\n".join(problems)
@@ -413,7 +455,7 @@ def _check_notebook(page, lab: Lab, copy: Path, cells: list[dict], record_proper
             page.wait_for_function(f"() => ({STATUS_JS})().includes('Idle')", timeout=RUN_ALL_TIMEOUT * 1000)
         except Exception as err:
             raise AssertionError(f"{copy.name}: kernel still busy {RUN_ALL_TIMEOUT} s after the slider moved") from err
-        page.wait_for_timeout(300)
+        _wait_until_settled(page, cells)
         problems = _page_problems(page, cells)
         assert not problems, f"{copy.name}, after moving the sliders:\n" + "\n".join(problems)
 
@@ -440,24 +482,31 @@ def _move_slider_and_check(page, name: str, index: int, spec: dict) -> tuple[flo
         f"gives {html_text(function(before_value))!r}"
     )
     handle = slider.locator(".noUi-handle").first
+    # noUiSlider keeps the handle's position in aria-valuenow/aria-valuemax: at the top, go left.
+    now, top = handle.get_attribute("aria-valuenow"), handle.get_attribute("aria-valuemax")
+    at_top = now is not None and top is not None and float(now) >= float(top)
+    keys = ["ArrowLeft", "ArrowRight"] if at_top else ["ArrowRight", "ArrowLeft"]
+    before_text = value_box.text_content()
     handle.focus()
-    for _ in range(ARROW_PRESSES):
-        handle.press("ArrowRight")
-    page.wait_for_timeout(200)
+    for attempt, key in enumerate(keys):
+        for _ in range(ARROW_PRESSES * (1 + attempt)):
+            handle.press(key)
+        try:  # poll until the slider's own readout shows a new value
+            page.wait_for_function(TEXT_CHANGED_JS, arg=[value_box.element_handle(), before_text],
+                                   timeout=SLIDER_TIMEOUT * 1000, polling=POLL_MS)
+            break
+        except Exception:  # playwright's TimeoutError: it did not move that way; try the other
+            continue
     after_value = parse_readout(value_box.inner_text())
-    if after_value == before_value:  # at the top of its range: go the other way
-        for _ in range(2 * ARROW_PRESSES):
-            handle.press("ArrowLeft")
-        page.wait_for_timeout(200)
-        after_value = parse_readout(value_box.inner_text())
     assert after_value != before_value, f"{where}: the slider did not move with the arrow keys"
 
     expected = html_text(function(after_value))
-    deadline = time.monotonic() + SLIDER_TIMEOUT
+    try:  # poll until the kernel has answered the move and the readout shows the new value
+        page.wait_for_function(TEXT_IS_JS, arg=[readouts.element_handle(), expected],
+                               timeout=SLIDER_TIMEOUT * 1000, polling=POLL_MS)
+    except Exception:  # playwright's TimeoutError: the assert below says what it shows instead
+        pass
     shown = normalise(readouts.text_content())
-    while shown != expected and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
-        shown = normalise(readouts.text_content())
     assert shown == expected, (
         f"{where}: slider {spec['slider']!r} moved {before_value!r} -> {after_value!r}; the readout shows "
         f"{shown!r}, but {spec['readout']}({after_value!r}) gives {expected!r}"
