@@ -14,6 +14,7 @@ the weights into neuron j, so ``W[j, k]`` is w_jk, "to j, from k".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,6 +23,38 @@ from .checks import as_matrix, check_data, check_parameters, unknown_name
 from .losses import Loss, get_loss
 
 INITS = ("auto", "xavier", "he")
+
+
+@dataclass(frozen=True)
+class BackwardSteps:
+    """The two steps ``Network._backward`` takes in each layer; the defaults are backpropagation.
+
+    For teaching only, the flags plant the classic mistakes that a gradient check or an
+    exercise's feedback must catch: ``hidden_prime=False`` drops f'(z^(l)) in the hidden layers,
+    ``output_prime=False`` drops it in the output layer, ``transpose=False`` sends δ back as
+    δ^(l+1) W^(l+1)ᵀ (the column form's W δ instead of Wᵀ δ), and ``prime_at_a=True``
+    evaluates the derivative at a instead of z.
+    """
+
+    hidden_prime: bool = True
+    output_prime: bool = True
+    transpose: bool = True
+    prime_at_a: bool = False
+
+    def local(self, activation: Activation, z, a, grad_a, output: bool) -> np.ndarray:
+        """δ = ∂C/∂a ⊙ f'(z), (batch, n_out): ``activation.backward(z, a, grad_a)``, or a planted mistake."""
+        if not (self.output_prime if output else self.hidden_prime):
+            return grad_a
+        if self.prime_at_a:
+            return grad_a * activation.derivative(a)
+        return activation.backward(z, a, grad_a)
+
+    def send_back(self, delta, W) -> np.ndarray:
+        """∂C/∂a^(l) = δ^(l+1) W^(l+1), (batch, n_in); with ``transpose=False``, δ^(l+1) W^(l+1)ᵀ."""
+        return delta @ (W if self.transpose else W.T)
+
+
+BACKPROP = BackwardSteps()
 
 
 class Network:
@@ -108,22 +141,23 @@ class Network:
 
     # -- backward --------------------------------------------------------
 
-    def _backward(self, zs, activations, grad_out):
+    def _backward(self, zs, activations, grad_out, steps: BackwardSteps = BACKPROP):
         """Backpropagate ∂C/∂a^(L) of the output through every layer (rows are examples).
 
         δ^(L) = ∂C/∂a^(L) ⊙ f'(z^(L));   δ^(l) = (δ^(l+1) W^(l+1)) ⊙ f'(z^(l)).
         ∂C/∂W^(l) = δ^(l)ᵀ A^(l−1)  (n_out, n_in);   ∂C/∂b^(l) = Σ_batch δ^(l)  (n_out,).
         Index ``layer`` below is l − 1: ``dWs[layer]`` is ∂C/∂W^(layer+1).
+        ``steps`` (see :class:`BackwardSteps`) can plant a classic mistake, for teaching.
         """
         L = self.n_layers
         dWs, dbs = [None] * L, [None] * L
-        delta = self.output_activation.backward(zs[-1], activations[-1], grad_out)
+        delta = steps.local(self.output_activation, zs[-1], activations[-1], grad_out, output=True)
         for layer in range(L - 1, -1, -1):
             dWs[layer] = delta.T @ activations[layer]
             dbs[layer] = delta.sum(axis=0)
             if layer > 0:
-                grad_a = delta @ self.weights[layer]
-                delta = self.activation.backward(zs[layer - 1], activations[layer], grad_a)
+                grad_a = steps.send_back(delta, self.weights[layer])
+                delta = steps.local(self.activation, zs[layer - 1], activations[layer], grad_a, output=False)
         return dWs, dbs
 
     def gradients(self, X, Y, loss: str | Loss = "mse") -> tuple[list[np.ndarray], list[np.ndarray]]:

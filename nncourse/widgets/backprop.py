@@ -1,7 +1,7 @@
 """Notebook 07: backpropagation in matrix form, three ways, and what it costs.
 
-Notation (layers count from 0, the input layer). ``W^(l)`` feeds layer l from
-layer l − 1 and has shape (n_l, n_{l−1}); in code it is ``net.weights[l − 1]``.
+Notation (layers count from 0, the input layer; l = 1..L for the weight layers). ``W^(l)``
+maps layer l − 1 to layer l and has shape (n_l, n_{l−1}); in code it is ``net.weights[l − 1]``.
 A batch is a matrix with one example per row::
 
     Z^(l) = A^(l−1) W^(l)ᵀ + b^(l)        A^(l) = σ(Z^(l))
@@ -29,14 +29,16 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..activations import Softmax
-from ..gradcheck import network_numeric_gradients, relative_error
+from ..gradcheck import gradient_check
 from ..losses import Loss
-from ..network import Network
+from ..network import BACKPROP, BackwardSteps, Network
 from .panel import FULL_LABEL, Panel
 
 Grads = tuple[list[np.ndarray], list[np.ndarray]]
 
 BUGS = (None, "no_sigma_prime", "no_transpose")
+BUG_STEPS = {None: BACKPROP, "no_sigma_prime": BackwardSteps(hidden_prime=False),
+             "no_transpose": BackwardSteps(transpose=False)}
 
 
 def _setup(net: Network, X, Y, loss: str | Loss):
@@ -124,6 +126,7 @@ def gradients_batched(net: Network, X, Y, loss: str | Loss = "mse", bug: str | N
 
     Δ^(L) = ∂C/∂A ⊙ σ'(Z^(L));  Δ^(l) = (Δ^(l+1) W^(l+1)) ⊙ σ'(Z^(l));
     ∂C/∂W^(l) = Δ^(l)ᵀ A^(l−1)  (n_l, n_{l−1});  ∂C/∂b^(l) = Σ_rows Δ^(l)  (n_l,).
+    These are exactly the lines of ``Network._backward``, which this calls.
 
     ``bug`` plants a mistake, to be caught by a gradient check:
     ``"no_sigma_prime"`` drops the σ'(Z^(l)) factor in the hidden layers;
@@ -133,34 +136,17 @@ def gradients_batched(net: Network, X, Y, loss: str | Loss = "mse", bug: str | N
     if bug not in BUGS:
         raise ValueError(f"bug must be one of {BUGS}; got {bug!r}.")
     X, Y, loss = _setup(net, X, Y, loss)
-    L = net.n_layers
     zs, acts = net._trace(X)
-    dWs, dbs = [None] * L, [None] * L
-    delta = loss.grad(acts[-1], Y) * net.activation_of(L - 1).derivative(zs[-1])
-    for layer in range(L - 1, -1, -1):
-        dWs[layer] = delta.T @ acts[layer]
-        dbs[layer] = delta.sum(axis=0)
-        if layer > 0:
-            W = net.weights[layer]
-            grad_a = delta @ (W.T if bug == "no_transpose" else W)
-            slope = 1.0 if bug == "no_sigma_prime" else net.activation_of(layer - 1).derivative(zs[layer - 1])
-            delta = grad_a * slope
-    return dWs, dbs
+    return net._backward(zs, acts, loss.grad(acts[-1], Y), BUG_STEPS[bug])
 
 
 def check_against_numeric(grads: Grads, net: Network, X, Y, loss: str | Loss = "mse",
                           eps: float = 1e-6) -> dict[str, float]:
-    """Relative error of ``grads = (dWs, dbs)`` against central finite differences, per parameter.
+    """:func:`nncourse.gradcheck.gradient_check` for gradients computed by any function.
 
-    Same keys and measure as :func:`nncourse.gradcheck.gradient_check` (``"W0"``, ``"b0"``, ...),
-    but for gradients computed by any function, not only ``net.gradients``.
+    Keys follow the notation: ``"W1"`` is W^(1) (``net.weights[0]``), ..., ``"bL"`` is b^(L).
     """
-    nWs, nbs = network_numeric_gradients(net, X, Y, loss, eps)
-    report = {}
-    for layer in range(net.n_layers):
-        report[f"W{layer}"] = relative_error(grads[0][layer], nWs[layer])
-        report[f"b{layer}"] = relative_error(grads[1][layer], nbs[layer])
-    return report
+    return gradient_check(net, X, Y, loss, eps, grads=grads)
 
 
 def max_abs_diff(a: Grads, b: Grads) -> float:

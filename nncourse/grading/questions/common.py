@@ -1,10 +1,15 @@
-"""Small helpers shared by the question banks: σ, σ′ and the worked example as test-case data."""
+"""Small helpers shared by the question banks: σ, σ′, the worked example as test-case data,
+and a sigmoid network's backward pass with the classic backprop mistakes (sections 06 and 07)."""
 
 from __future__ import annotations
+
+from functools import partial
 
 import numpy as np
 
 from ...data import worked_example
+from ...network import BACKPROP, BackwardSteps, Network
+from ..spec import Mistake
 
 
 def sig(z) -> np.ndarray:
@@ -50,3 +55,54 @@ def random_case(sizes: tuple[int, int, int], batch: int, seed: int) -> dict:
 def without(case: dict, *keys: str) -> dict:
     """A copy of ``case`` without ``keys``."""
     return {k: v for k, v in case.items() if k not in keys}
+
+
+def sigmoid_backprop(X, T, Ws, bs, steps: BackwardSteps = BACKPROP):
+    """``(dWs, dbs)`` of E = ½ Σ (t − y)² averaged over the batch, for sigmoid layers.
+
+    ``Ws[l-1]`` is W^(l), (n_l, n_{l−1}); ``bs[l-1]`` is b^(l). The gradients come from
+    ``Network``'s own backward pass; ``steps`` plants one of :data:`BACKPROP_MISTAKES`.
+    """
+    Ws = [np.asarray(W, dtype=float) for W in Ws]
+    net = Network([Ws[0].shape[1]] + [W.shape[0] for W in Ws], activation="sigmoid", seed=0)
+    net.weights, net.biases = Ws, [np.asarray(b, dtype=float) for b in bs]
+    X, T, loss = net.check_data(X, T, "half_sse")
+    zs, activations = net._trace(X)
+    return net._backward(zs, activations, loss.grad(activations[-1], T), steps)
+
+
+# The backprop mistakes that sections 06 and 07 diagnose: (name, what to fix, the broken steps).
+BACKPROP_MISTAKES = (
+    (
+        "σ′ factor missing in the hidden layers",
+        "each hidden δ needs its σ′: δ^(l) = (δ^(l+1) W^(l+1)) ⊙ σ′(Z^(l)), with σ′(Z) = A(1 − A)",
+        BackwardSteps(hidden_prime=False),
+    ),
+    (
+        "σ′ factor missing in the output layer",
+        "δ^(L) = (A^(L) − T) ⊙ σ′(Z^(L)), with σ′(Z^(L)) = A^(L)(1 − A^(L))",
+        BackwardSteps(output_prime=False),
+    ),
+    (
+        "σ′ factor missing in every layer",
+        "each δ needs its own layer's σ′(Z) = A(1 − A)",
+        BackwardSteps(hidden_prime=False, output_prime=False),
+    ),
+    (
+        "transpose wrong when sending δ back",
+        "with one example per row, δ^(l+1) (batch, n_{l+1}) @ W^(l+1) (n_{l+1}, n_l) gives (batch, n_l): "
+        "no .T there (the row form already holds the column form's transpose)",
+        BackwardSteps(transpose=False),
+    ),
+    (
+        "`a` used where `z` belongs",
+        "σ′ takes z: σ′(z) = a(1 − a) with a = σ(z), not σ′(a)",
+        BackwardSteps(prime_at_a=True),
+    ),
+)
+
+
+def backprop_mistakes(reference) -> tuple[Mistake, ...]:
+    """:data:`BACKPROP_MISTAKES` as ``Mistake`` objects for a question whose reference answer is
+    ``reference(**case, steps=BACKPROP)``."""
+    return tuple(Mistake(name, fix, partial(reference, steps=steps)) for name, fix, steps in BACKPROP_MISTAKES)

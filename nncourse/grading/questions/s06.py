@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from ...data import worked_example
+from ...network import BACKPROP
 from ..spec import Mistake, Question
-from .common import dsig, random_case, sig, without, worked_case
+from .common import backprop_mistakes, dsig, random_case, sig, sigmoid_backprop, without, worked_case
 
 EX = worked_example()
 
@@ -56,17 +57,14 @@ def output_layer_grads(A_prev, Z, T, prime=None, sign=1.0):
     return delta.T @ A_prev / n, delta.sum(axis=0) / n
 
 
-def backprop(X, T, W1, b1, W2, b2, hidden_prime=True, transpose_bug=False, at_a=False, out_prime=True):
-    """(dW1, db1, dW2, db2) of E averaged over the batch, for the 2-layer sigmoid network."""
-    Z1 = X @ W1.T + b1
-    H = sig(Z1)
-    Z2 = H @ W2.T + b2
-    Y = sig(Z2)
-    n = X.shape[0]
-    d2 = (Y - T) * (dsig(Y) if at_a else Y * (1 - Y)) if out_prime else Y - T
-    back = d2 @ (W2.T if transpose_bug else W2)
-    d1 = back * (dsig(H) if at_a else H * (1 - H)) if hidden_prime else back
-    return d1.T @ X / n, d1.sum(axis=0) / n, d2.T @ H / n, d2.sum(axis=0) / n
+def backprop(X, T, W1, b1, W2, b2, steps=BACKPROP):
+    """(dW1, db1, dW2, db2) of E averaged over the batch, for the 2-layer sigmoid network.
+
+    W1 is W^(1) (n1, n0), W2 is W^(2) (n2, n1); computed by ``Network``'s backward pass
+    (``steps`` plants one of the shared backprop mistakes).
+    """
+    (dW1, dW2), (db1, db2) = sigmoid_backprop(X, T, [W1, W2], [b1, b2], steps)
+    return dW1, db1, dW2, db2
 
 
 QUESTIONS = [
@@ -197,33 +195,7 @@ QUESTIONS = [
         reference=backprop,
         batch_arg="X",
         cases=(worked_case(), random_case((2, 3, 2), 4, 2)),
-        mistakes=(
-            Mistake(
-                "σ′ factor missing in the hidden layer",
-                "δ1 = (δ2 @ W2) ⊙ σ′(Z1)",
-                lambda **k: backprop(**k, hidden_prime=False),
-            ),
-            Mistake(
-                "σ′ factor missing in the output layer",
-                "δ2 = (Y − T) ⊙ σ′(Z2), with σ′(Z2) = Y(1 − Y)",
-                lambda **k: backprop(**k, out_prime=False),
-            ),
-            Mistake(
-                "σ′ factor missing in both layers",
-                "each δ needs its layer's σ′(z) = a(1 − a)",
-                lambda **k: backprop(**k, out_prime=False, hidden_prime=False),
-            ),
-            Mistake(
-                "transpose wrong when sending δ back",
-                "δ2 has shape (batch, n2) and W2 (n2, n1): use δ2 @ W2",
-                lambda **k: backprop(**k, transpose_bug=True),
-            ),
-            Mistake(
-                "`a` used where `z` belongs",
-                "σ′ takes z: σ′(z) = a(1 − a) with a = σ(z), not σ′(a)",
-                lambda **k: backprop(**k, at_a=True),
-            ),
-        ),
+        mistakes=backprop_mistakes(backprop),
         hints=(
             "Forward first, keeping Z1, H, Z2, Y.",
             "δ2 = (Y − T) ⊙ Y(1 − Y); δ1 = (δ2 @ W2) ⊙ H(1 − H).",

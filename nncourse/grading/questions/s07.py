@@ -1,32 +1,24 @@
 """Section 07, backpropagation in matrix form.
 
 Sigmoid layers everywhere; E = ½ Σ (t − y)² summed over outputs, averaged over the batch.
+Notation: ``Ws[l-1]`` is W^(l), of shape (n_l, n_{l−1}); the layers count from 1, the lists from 0.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ...network import BACKPROP
 from ..spec import Mistake, Question
-from .common import dsig, sig
+from .common import backprop_mistakes, sig, sigmoid_backprop
 
 
-def backward(X, T, Ws, bs, hidden_prime=True, transpose_bug=False, at_a=False):
-    """(dWs, dbs) for a sigmoid network with weights Ws[l] (n_out, n_in) and biases bs[l] (n_out,)."""
-    zs, acts = [], [X]
-    for W, b in zip(Ws, bs):
-        zs.append(acts[-1] @ W.T + b)
-        acts.append(sig(zs[-1]))
-    n = X.shape[0]
-    prime = (lambda z, a: dsig(a)) if at_a else (lambda z, a: a * (1 - a))
-    delta = (acts[-1] - T) * prime(zs[-1], acts[-1])
-    dWs, dbs = [None] * len(Ws), [None] * len(Ws)
-    for layer in range(len(Ws) - 1, -1, -1):
-        dWs[layer], dbs[layer] = delta.T @ acts[layer] / n, delta.sum(axis=0) / n
-        if layer > 0:
-            back = delta @ (Ws[layer].T if transpose_bug else Ws[layer])
-            delta = back * prime(zs[layer - 1], acts[layer]) if hidden_prime else back
-    return dWs, dbs
+def backward(X, T, Ws, bs, steps=BACKPROP):
+    """(dWs, dbs) for a sigmoid network with weights Ws[l-1] = W^(l) (n_l, n_{l−1}) and biases bs[l-1] = b^(l).
+
+    Computed by ``Network``'s backward pass (``steps`` plants one of the shared backprop mistakes).
+    """
+    return sigmoid_backprop(X, T, Ws, bs, steps)
 
 
 def one_layer_grads(X, T, W, b, last_only=False):
@@ -64,27 +56,13 @@ QUESTIONS = [
         lists=("Ws", "bs"),
         batch_arg="X",
         cases=(_net((2, 3, 2), 4, 1), _net((2, 2, 2, 2), 3, 2), _net((3, 4, 4, 1), 5, 3)),
-        mistakes=(
-            Mistake(
-                "σ′ factor missing in the hidden layers",
-                "δ[l] = (δ[l+1] @ W[l+1]) ⊙ σ′(z[l])",
-                lambda **k: backward(**k, hidden_prime=False),
-            ),
-            Mistake(
-                "transpose wrong when sending δ back",
-                "δ (batch, n_out) @ W (n_out, n_in) gives (batch, n_in): no .T there",
-                lambda **k: backward(**k, transpose_bug=True),
-            ),
-            Mistake(
-                "`a` used where `z` belongs",
-                "σ′ takes z: σ′(z) = a(1 − a), not σ′(a)",
-                lambda **k: backward(**k, at_a=True),
-            ),
-        ),
+        mistakes=backprop_mistakes(backward),
         hints=(
             "Forward first, keeping every z and a (a[0] = X).",
-            "Output: δ = (a[L] − T) ⊙ a[L](1 − a[L]). Going back: δ ← (δ @ W[l]) ⊙ a[l](1 − a[l]).",
-            "dW[l] = δᵀ a[l] / batch and db[l] = Σ_batch δ / batch, for l from the last layer down to 0.",
+            "Output: δ^(L) = (A^(L) − T) ⊙ A^(L)(1 − A^(L)). One layer down: "
+            "δ^(l) = (δ^(l+1) W^(l+1)) ⊙ A^(l)(1 − A^(l)); in code W^(l+1) is Ws[l].",
+            "∂E/∂W^(l) = δ^(l)ᵀ A^(l−1) / batch and ∂E/∂b^(l) = Σ_batch δ^(l) / batch, for l = L down to 1; "
+            "store them in dWs[l-1], dbs[l-1].",
         ),
     ),
     Question(
@@ -143,13 +121,17 @@ QUESTIONS = [
         "Find the broken layer",
         kind="value",
         name="broken_layer",
-        reference=lambda: 1,
+        reference=lambda: 2,
         mistakes=(
-            Mistake("counted layers from 1", "the course counts weight layers from 0: W[0], W[1], W[2]", lambda: 2),
+            Mistake(
+                "gave the list index, not the layer number",
+                "dWs[1] holds ∂E/∂W^(2): the lists count from 0, the layers from 1. The question asks for l",
+                lambda: 1,
+            ),
         ),
         hints=(
-            "Compare each dWs[l] with `network_numeric_gradients` or run `gradient_check`-style comparisons "
-            "layer by layer.",
+            "Compute relative_error(dWs[i], numeric[i]) for each list index i; one is far from zero.",
+            "dWs[i] holds ∂E/∂W^(i+1), so the layer number is the list index plus 1.",
         ),
     ),
     Question("q5", 2, "Why backprop is cheap", kind="manual"),
