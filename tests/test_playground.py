@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 
 from nncourse import Adam, Network, make_toy, split
-from nncourse.widgets.playground import Playground, nice_ceiling, parameter_counter, parameter_readout
+from nncourse.widgets.playground import (
+    TICK_BACKLOG_SECONDS,
+    Playground,
+    nice_ceiling,
+    parameter_counter,
+    parameter_readout,
+)
 from nncourse.widgets.playground_model import (
     LIMIT,
     PlaygroundModel,
@@ -17,14 +23,39 @@ from nncourse.widgets.playground_model import (
 )
 
 
+class FakeClock:
+    """A clock that only moves when the test moves it: ``clock()`` reads it, ``advance(s)`` moves it on."""
+
+    def __init__(self, now: float = 100.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def epochs_take(model: PlaygroundModel, clock: FakeClock, seconds: float) -> None:
+    """From now on every epoch ``model`` trains moves ``clock`` on by ``seconds``."""
+    step = model.step
+
+    def timed_step(epochs: int = 1) -> int:
+        done = step(epochs)
+        clock.advance(seconds * done)
+        return done
+
+    model.step = timed_step
+
+
 @pytest.fixture
 def panel():
-    return Playground()
+    return Playground(clock=FakeClock())
 
 
 def tick(panel: Playground) -> None:
-    """What the browser does on each beat of the Play widget: raise its value by one."""
-    panel._last_tick_end = 0.0  # ticks in a test come faster than any browser sends them
+    """What the browser does on each beat of the Play widget: wait one interval, raise the value by one."""
+    panel.clock.advance(panel.play.interval / 1000)
     panel.play.value += 1
 
 
@@ -72,7 +103,7 @@ def test_reset_restores_epoch_zero_and_the_same_initial_weights(panel):
     for w, w0 in zip(panel.model.net.weights, initial):
         np.testing.assert_array_equal(w, w0)
     # the same weights an independent Network with the same seed draws
-    fresh = Network([2, 4, 4, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    fresh = Network([2, 4, 4, 1], activation="tanh", output_activation="linear", seed=0)
     for w, w0 in zip(panel.model.net.weights, fresh.weights):
         np.testing.assert_array_equal(w, w0)
     assert (panel.model.train_loss, panel.model.test_loss) == first_losses
@@ -120,10 +151,10 @@ def test_architecture_controls_reset_and_rebuild_the_network(panel):
     assert panel.model.sizes == [2, 6, 6, 6, 1] and panel.model.epoch == 0
     assert "2-6-6-6-1, 109 weights and biases" in panel.status.value
     panel.controls["activation"].value = "relu"
-    assert panel.model.net.activation.name == "relu" and panel.model.net.output_activation.name == "sigmoid"
+    assert panel.model.net.activation.name == "relu" and panel.model.net.output_activation.name == "linear"
     panel.step_button.click()
     panel.controls["loss"].value = "mse"
-    assert panel.model.epoch == 0
+    assert panel.model.epoch == 0 and panel.model.net.output_activation.name == "sigmoid"  # mse on σ(z)
     expected = float(np.mean((panel.model.net.forward(panel.model.X_train) - panel.model.Y_train) ** 2))
     assert panel.model.train_loss == pytest.approx(expected, rel=1e-12)
 
@@ -150,10 +181,10 @@ def test_play_and_pause(panel):
     panel.play.playing = True
     assert panel.running and panel.step_button.disabled and "running" in panel.status.value
     tick(panel)
-    assert 1 <= panel.model.epoch <= panel.epochs_per_tick
-    epoch = panel.model.epoch
+    # the clock stands still while training, so the time budget never runs out: a full chunk
+    assert panel.model.epoch == panel.epochs_per_tick == 5
     tick(panel)
-    assert panel.model.epoch > epoch
+    assert panel.model.epoch == 2 * panel.epochs_per_tick
     panel.play.playing = False
     assert not panel.running and not panel.step_button.disabled and "paused" in panel.status.value
     epoch = panel.model.epoch
@@ -167,6 +198,12 @@ def test_ticks_that_queued_up_are_skipped(panel):
     epoch = panel.model.epoch
     panel.play.value += 1  # arrives straight after the last update ended: a backlog
     assert panel.model.epoch == epoch
+    panel.clock.advance(TICK_BACKLOG_SECONDS / 2)
+    panel.play.value += 1  # still within the backlog window
+    assert panel.model.epoch == epoch
+    panel.clock.advance(TICK_BACKLOG_SECONDS)
+    panel.play.value += 1  # far enough after the last update: a real beat
+    assert panel.model.epoch == epoch + panel.epochs_per_tick
 
 
 def test_divergence_stops_play_and_says_so(panel):
@@ -182,17 +219,22 @@ def test_divergence_stops_play_and_says_so(panel):
 
 
 def test_step_and_play_train_and_record_their_update_times():
-    """Step and Play train at the heaviest settings and record what each update cost.
+    """Step and Play train at the heaviest settings and record what each update cost on the panel's clock.
 
-    How long an update takes is measured by benchmarks/playground_speed.py, not here."""
-    panel = Playground(dataset="spiral", hidden_layers=6, neurons=8, batch_size=1)
+    Here every epoch takes 30 ms of (fake) time and drawing none, so a beat with a 50 ms budget
+    trains 2 epochs (30 ms < 50 ms, 60 ms >= 50 ms). How long an update really takes is
+    measured by benchmarks/playground_speed.py, not here."""
+    clock = FakeClock()
+    panel = Playground(dataset="spiral", hidden_layers=6, neurons=8, batch_size=1, chunk_seconds=0.05,
+                       clock=clock)
+    epochs_take(panel.model, clock, 0.03)
     panel.step_button.click()
-    assert panel.model.epoch >= 1
+    assert panel.model.epoch == 1
     panel.play.playing = True
     for _ in range(5):
-        tick(panel)  # each beat trains at least one epoch
-    assert panel.model.epoch >= 6
-    assert len(panel.update_seconds) >= 6 and all(s > 0 for s in panel.update_seconds)
+        tick(panel)
+    assert panel.model.epoch == 1 + 5 * 2
+    assert panel.update_seconds[-6:] == pytest.approx([0.03] + [0.06] * 5, abs=1e-9)
 
 
 def test_a_blitted_frame_equals_a_full_redraw(panel):
@@ -219,15 +261,19 @@ def test_boundary_is_the_network_output_over_the_grid():
     assert b.min() >= 0 and b.max() <= 1 and b.min() < 0.5 < b.max()
     axis = np.linspace(-LIMIT, LIMIT, 50)
     i, j = 7, 41  # row i is x2 = axis[i], column j is x1 = axis[j] (imshow origin="lower")
-    assert b[i, j] == pytest.approx(model.net.forward(np.array([[axis[j], axis[i]]]))[0, 0], rel=1e-12)
+    z = model.net.forward(np.array([[axis[j], axis[i]]]))[0, 0]  # the logit: the output neuron is linear
+    assert b[i, j] == pytest.approx(1 / (1 + np.exp(-z)), rel=1e-12)
     # gauss: class 1 sits around (0.5, 0.5), class 0 around (-0.5, -0.5)
     assert b[-1, -1] > 0.9 and b[0, 0] < 0.1
 
 
 def test_model_run_is_bounded_by_epochs_and_time():
-    model = PlaygroundModel()
-    assert model.run(seconds=10.0, max_epochs=4) == 4
-    assert model.run(seconds=0.0, max_epochs=100) == 1  # a spent time budget still runs one epoch, no more
+    model, clock = PlaygroundModel(), FakeClock()
+    epochs_take(model, clock, 1.0)  # every epoch takes one second on the fake clock
+    assert model.run(seconds=10.0, max_epochs=4, clock=clock) == 4  # 4 s < 10 s: the epoch cap stops it
+    assert model.run(seconds=2.5, max_epochs=100, clock=clock) == 3  # stops at the first reading >= 2.5 s
+    assert model.run(seconds=0.0, max_epochs=100, clock=clock) == 1  # a spent budget still runs one epoch, no more
+    assert model.epoch == 4 + 3 + 1 and clock.now == 100.0 + 8
 
 
 def test_settings_are_checked():
@@ -261,3 +307,42 @@ def test_parameter_counter_readout_follows_the_slider():
     assert readout.value == parameter_readout(slider.value)
     slider.value = 7
     assert readout.value == parameter_readout(7) and "<b>85</b>" in readout.value
+
+
+def test_default_loss_is_bce_on_logits_and_reads_binary_cross_entropy(panel):
+    assert panel.model.settings.loss == "bce_logits"
+    assert panel.controls["loss"].label == "binary cross-entropy"
+    m = panel.model
+    z, y = m.net.forward(m.X_train), m.Y_train
+    p = 1 / (1 + np.exp(-z))
+    expected = float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))  # BCE written out on σ(z)
+    assert m.train_loss == pytest.approx(expected, rel=1e-12)
+
+
+def test_saturated_output_keeps_its_full_gradient():
+    """With the output pushed far into saturation the bias gradient is still mean(σ(z) − y), not ~0."""
+    m = PlaygroundModel()
+    m.net.biases[-1][...] = -40.0  # σ(z) < 1e-16 on every point: the network says "orange" everywhere
+    _, dbs = m.net.gradients(m.X_train, m.Y_train, m.settings.loss)
+    assert np.all(m.probabilities(m.X_train) < 1e-15)
+    assert dbs[-1][0] == pytest.approx(-m.y_train.mean(), rel=1e-9)  # mean(0 − y) = −(share of blue)
+    assert dbs[-1][0] < -0.2
+
+
+def test_validation_points_are_separate_and_recorded_every_epoch():
+    m = PlaygroundModel(dataset="xor", val_points=100)
+    assert (len(m.X_train), len(m.X_test), len(m.X_val)) == (200, 200, 100)
+    X, y = make_toy("xor", n=500, noise=0.0, seed=0)
+    together = np.vstack([m.X_train, m.X_test, m.X_val])
+    assert sorted(map(tuple, together)) == sorted(map(tuple, X))  # a split of the 500 points: no point used twice
+    m.step(3)
+    assert len(m.val_losses) == len(m.train_losses) == 4
+    z = m.net.forward(m.X_val)[:, 0]
+    p = 1 / (1 + np.exp(-z))
+    yv = m.y_val
+    assert m.val_losses[-1] == pytest.approx(float(np.mean(-(yv * np.log(p) + (1 - yv) * np.log(1 - p)))), rel=1e-10)
+    assert m.accuracy("val") == pytest.approx(float(np.mean((z > 0) == (yv == 1))))
+    plain = PlaygroundModel(dataset="xor")
+    assert plain.val_losses == [] and len(plain.X_val) == 0
+    with pytest.raises(ValueError, match="val_points"):
+        plain.accuracy("val")

@@ -184,7 +184,9 @@ def test_gradient_readout(depth):
         assert act in html
         assert f"<td>{n[0]:.1e}</td>" in html
         assert f"<b>{n[0] / n[-1]:.1e}</b>" in html
-    assert html.count("<th>W[") == depth
+    assert html.count("<th>W<sup>(") == depth
+    assert "<th>W<sup>(1)</sup></th>" in html and f"<th>W<sup>({depth})</sup></th>" in html  # layers 1..L
+    assert "<th>W<sup>(0)</sup></th>" not in html
 
 
 @pytest.mark.parametrize("bad", [1, 11, 3.5])

@@ -2,12 +2,14 @@
 
 A deep network is probed on one fixed batch: inputs (64, 16) and targets
 (64, 4) drawn from N(0, 1) with seed 0, MSE loss, linear output layer.
-``depth`` counts weight layers: ``depth = 10`` is
-``Network([16, 32, 32, ..., 32, 4])`` with nine hidden layers of 32.
+``depth`` counts weight layers (L in the course's notation): ``depth = 10`` is
+``Network([16, 32, 32, ..., 32, 4])`` with nine hidden layers of 32. Layers are
+numbered as in the notebooks: W^(l), l = 1 .. L, maps layer l − 1 to layer l,
+and the code stores it as ``net.weights[l - 1]``.
 
 What is here:
 
-- :func:`deep_network`, :func:`probe_batch`, :func:`gradient_norms`: ‖∂C/∂W[l]‖ per layer;
+- :func:`deep_network`, :func:`probe_batch`, :func:`gradient_norms`: ‖∂C/∂W^(l)‖ per layer;
 - :func:`gradient_readout` and :func:`gradient_widget`: the depth slider;
 - :func:`activation_spread`: the variance of the activations layer by layer for an init;
 - :func:`constant_network`, :func:`max_unit_difference`: the symmetry experiment.
@@ -46,7 +48,10 @@ def deep_network(activation: str, depth: int, init: str = "auto", seed: int = 0)
 
 
 def gradient_norms(activation: str, depth: int, init: str = "auto") -> np.ndarray:
-    """Frobenius norms ‖∂C/∂W[l]‖ for l = 0 .. depth − 1 (MSE on :func:`probe_batch`); shape (depth,)."""
+    """Frobenius norms ‖∂C/∂W^(l)‖ for l = 1 .. depth (MSE on :func:`probe_batch`); shape (depth,).
+
+    Entry ``l - 1`` of the result belongs to W^(l) (``net.weights[l - 1]``).
+    """
     X, Y = probe_batch()
     dWs, _ = deep_network(activation, depth, init).gradients(X, Y, "mse")
     return np.array([np.linalg.norm(dW) for dW in dWs])
@@ -55,20 +60,22 @@ def gradient_norms(activation: str, depth: int, init: str = "auto") -> np.ndarra
 def gradient_readout(depth: int) -> str:
     """HTML table of the per-layer gradient norms of each activation for a net ``depth`` layers deep.
 
-    The last column is the ratio ‖∂C/∂W[0]‖ / ‖∂C/∂W[depth−1]‖: first layer over last.
+    Columns W^(1) .. W^(L) with L = ``depth``; the last column is the ratio
+    ‖∂C/∂W^(1)‖ / ‖∂C/∂W^(L)‖: first layer over last.
     Pure: the same depth always gives the same string.
     """
     d = int(depth)
     if d != depth or not MIN_DEPTH <= d <= MAX_DEPTH:
         raise ValueError(f"depth must be an integer from {MIN_DEPTH} to {MAX_DEPTH}; got {depth!r}.")
-    head = "".join(f"<th>W[{layer}]</th>" for layer in range(d))
+    head = "".join(f"<th>W<sup>({layer})</sup></th>" for layer in range(1, d + 1))
     rows = ""
     for act in ACTIVATIONS:
         norms = gradient_norms(act, d)
         cells = "".join(f"<td>{v:.1e}</td>" for v in norms)
         rows += f"<tr><td><b>{act}</b></td>{cells}<td><b>{norms[0] / norms[-1]:.1e}</b></td></tr>"
     return (
-        f"<div><b>depth {d}</b>: gradient norm ‖∂C/∂W‖ per weight layer (layer 0 is next to the input)"
+        f"<div><b>depth {d}</b> (L = {d} weight layers): gradient norm ‖∂C/∂W<sup>(l)</sup>‖ per weight layer "
+        f"(W<sup>(1)</sup> is next to the input, W<sup>({d})</sup> feeds the output)"
         f"<table><tr><th>activation</th>{head}<th>first / last</th></tr>{rows}</table></div>"
     )
 
@@ -84,11 +91,12 @@ def bars_png(depth: int) -> bytes:
     ax = fig.subplots()
     width = 0.8 / len(ACTIVATIONS)
     for i, act in enumerate(ACTIVATIONS):
-        ax.bar(np.arange(d) + (i - 1.5) * width, gradient_norms(act, d), width, label=act, color=COLOURS[act])
+        ax.bar(np.arange(1, d + 1) + (i - 1.5) * width, gradient_norms(act, d), width, label=act,
+               color=COLOURS[act])
     ax.set_yscale("log")
-    ax.set_xticks(np.arange(d))
-    ax.set_xlabel("weight layer l (0 = next to the input)")
-    ax.set_ylabel("‖∂C/∂W[l]‖")
+    ax.set_xticks(np.arange(1, d + 1))
+    ax.set_xlabel("weight layer l (1 = next to the input)")
+    ax.set_ylabel("‖∂C/∂W$^{(l)}$‖")
     ax.legend(fontsize=7, ncol=4)
     fig.tight_layout()
     return png(fig)
@@ -126,7 +134,7 @@ def gradient_widget(description: str = "depth", value: int = MAX_DEPTH) -> Gradi
 
 def activation_spread(activation: str, init: str, depth: int = 10, width: int = 100, n: int = 500,
                       seed: int = 0) -> np.ndarray:
-    """Variance of the activations a[1] .. a[depth] of a ``width``-wide net, inputs N(0, 1).
+    """Variance of the activations a^(1) .. a^(depth) of a ``width``-wide net, inputs N(0, 1).
 
     The net is ``Network([width] * (depth + 1), activation, init=init)``; the inputs
     are (n, width) from ``default_rng(seed)``. Returns shape (depth,).
@@ -149,9 +157,10 @@ def constant_network(sizes, value: float = 0.1, activation: str = "sigmoid",
 def max_unit_difference(net: Network, layer: int = 0) -> float:
     """Largest gap between two hidden units of ``layer``: the larger of
 
-    max |W[layer][j, :] − W[layer][0, :]| (the weights into unit j vs unit 0),
-    max |b[layer][j] − b[layer][0]| and max |W[layer+1][:, j] − W[layer+1][:, 0]| (weights out of it).
-    0.0 means every unit of that layer computes exactly the same thing.
+    max |W[j, :] − W[0, :]| (the weights into unit j vs unit 0), max |b[j] − b[0]| and
+    max |W_next[:, j] − W_next[:, 0]| (the weights out of it), where W, b = ``net.weights[layer]``,
+    ``net.biases[layer]`` (that is W^(l), b^(l) with l = layer + 1) and W_next = W^(l+1).
+    0.0 means every unit of hidden layer l computes exactly the same thing.
     """
     W, b = net.weights[layer], net.biases[layer]
     gaps = [np.abs(W - W[0]).max(), np.abs(b - b[0]).max()]

@@ -1,7 +1,7 @@
 """Notebook 11: a playground in the spirit of TensorFlow Playground, on nncourse.
 
 - :class:`Playground` -- the panel: controls on the left; on the right the
-  decision boundary (the network's output over the plane, with the train
+  decision boundary (the network's probability of class 1 over the plane, with the train
   and test points) and the train and test loss curves, redrawn as it trains;
 - :class:`PlaygroundFigure` -- that two-panel picture, redrawn by updating
   the existing image and lines (no new figure per frame); :func:`plot_boundary`
@@ -16,6 +16,8 @@ Responsiveness: a :class:`ipywidgets.Play` widget ticks in the browser every
 ``interval_ms``; each tick trains whole epochs for at most ``chunk_seconds``
 and redraws once (about 40 ms for the picture), so no update holds the
 kernel much longer than a tenth of a second and clicks are answered between ticks.
+The panel reads time from its ``clock`` (``time.perf_counter`` unless given), so
+tests can drive the time budget and the skipping of queued ticks by hand.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import io
 import math
 import time
+from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
@@ -31,7 +34,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from PIL import Image
 
-from .panel import FULL_LABEL
+from .panel import FULL_LABEL, play
 from .playground_model import (
     ACTIVATIONS,
     DATASETS,
@@ -49,7 +52,8 @@ from .playground_model import (
 
 ORANGE, BLUE = "#f59322", "#0877bd"  # class 0, class 1 (TensorFlow Playground's colours)
 CMAP = LinearSegmentedColormap.from_list("playground", [ORANGE, "#f7f7f7", BLUE])
-LOSS_NAMES = {"bce": "binary cross-entropy", "mse": "mean squared error"}
+LOSS_NAMES = {"bce_logits": "binary cross-entropy", "mse": "mean squared error"}
+TICK_BACKLOG_SECONDS = 0.02  # a tick this soon after the last update ended had queued up: skipped
 
 
 def parameter_readout(neurons: int) -> str:
@@ -71,7 +75,7 @@ def parameter_counter(neurons: int = 4) -> widgets.VBox:
 
 
 def plot_boundary(ax, model: PlaygroundModel, resolution: int = 50):
-    """Draw the network output over the plane (orange 0 ... blue 1) and the points on ``ax``.
+    """Draw the probability of class 1, σ(z), over the plane (orange 0 ... blue 1) and the points on ``ax``.
 
     Training points have a white rim, test points a black one. Returns the artists
     ``(image, train_points, test_points)``.
@@ -106,7 +110,7 @@ class PlaygroundFigure:
         FigureCanvasAgg(self.fig)
         self.ax_boundary, self.ax_loss = self.fig.subplots(1, 2)
         self.image, self.train_points, self.test_points = plot_boundary(self.ax_boundary, model, resolution)
-        self.ax_boundary.set_title("network output (blue = 1)", fontsize=10)
+        self.ax_boundary.set_title("probability of blue, σ(z)", fontsize=10)
         self.train_line, = self.ax_loss.plot([], [], color="#555555", label="train")
         self.test_line, = self.ax_loss.plot([], [], color="black", linestyle="--", label="test")
         self.ax_loss.set(xlabel="epoch", ylabel="loss")
@@ -168,14 +172,17 @@ class Playground(widgets.HBox):
     Changing the data, noise, layers, neurons, activation or loss starts a new
     run (epoch 0); the optimizer, learning rate and batch size apply on the fly.
     ``step()``, ``reset()`` and ``tick()`` are what the buttons and the Play widget call.
+    ``clock`` returns the time in seconds (default ``time.perf_counter``); a test passes its own.
     """
 
     def __init__(self, settings: Settings | None = None, resolution: int = 50, chunk_seconds: float = 0.05,
-                 epochs_per_tick: int = 5, interval_ms: int = 200, **changes):
+                 epochs_per_tick: int = 5, interval_ms: int = 200,
+                 clock: Callable[[], float] = time.perf_counter, **changes):
         self.model = PlaygroundModel(settings, **changes)
+        self.clock = clock
         self.chunk_seconds, self.epochs_per_tick = chunk_seconds, epochs_per_tick
         self.update_seconds: list[float] = []  # wall time of every redraw-producing update
-        self._last_tick_end = 0.0
+        self._last_tick_end = -math.inf  # on self.clock; the first tick is never a backlog
         s = self.model.settings
         wide = {"description_width": "100px"}
         self.controls = {
@@ -195,8 +202,8 @@ class Playground(widgets.HBox):
         for name, control in self.controls.items():
             control.style = wide
             control.observe(lambda change, name=name: self.set(**{name: change["new"]}), names="value")
-        self.play = widgets.Play(value=0, min=0, max=2**31 - 1, interval=interval_ms, show_repeat=False,
-                                 description="Run")
+        self.play = play(value=0, min=0, max=2**31 - 1, interval=interval_ms, show_repeat=False,
+                       description="Run")
         self.play.observe(self._on_tick, names="value")
         self.play.observe(self._on_playing, names="playing")
         self.step_button = widgets.Button(description="Step", tooltip="train one epoch", icon="step-forward")
@@ -226,7 +233,7 @@ class Playground(widgets.HBox):
 
     def step(self) -> None:
         """One epoch, then redraw (the Step button)."""
-        start = time.perf_counter()
+        start = self.clock()
         self.model.step(1)
         self.redraw(started=start)
 
@@ -238,8 +245,8 @@ class Playground(widgets.HBox):
 
     def tick(self) -> None:
         """Train up to ``epochs_per_tick`` epochs (stopping after ``chunk_seconds``), then redraw once."""
-        start = time.perf_counter()
-        self.model.run(seconds=self.chunk_seconds, max_epochs=self.epochs_per_tick)
+        start = self.clock()
+        self.model.run(seconds=self.chunk_seconds, max_epochs=self.epochs_per_tick, clock=self.clock)
         if self.model.diverged:
             self.play.playing = False
         self.redraw(started=start)
@@ -249,10 +256,10 @@ class Playground(widgets.HBox):
         # arrive back to back: skip those, so a pause takes effect at once.
         if not self.play.playing or change["new"] <= change["old"]:
             return
-        if time.perf_counter() - self._last_tick_end < 0.02:
+        if self.clock() - self._last_tick_end < TICK_BACKLOG_SECONDS:
             return
         self.tick()
-        self._last_tick_end = time.perf_counter()
+        self._last_tick_end = self.clock()
 
     def _on_playing(self, change) -> None:
         self.step_button.disabled = bool(change["new"])
@@ -262,11 +269,11 @@ class Playground(widgets.HBox):
 
     def redraw(self, data: bool = False, started: float | None = None) -> None:
         """Update the picture and the status line; record the update's wall time."""
-        start = time.perf_counter() if started is None else started
+        start = self.clock() if started is None else started
         self.figure.update(self.model, data=data)
         self.image.value = self.figure.png()
         self.redraw_status()
-        self.update_seconds.append(time.perf_counter() - start)
+        self.update_seconds.append(self.clock() - start)
 
     def redraw_status(self) -> None:
         m = self.model

@@ -16,7 +16,11 @@ def count_parameters(sizes):
 
 
 def moons_config_ok(cfg) -> tuple[bool, str]:
-    """Train the configuration on make_toy("moons", 200, noise=0.15) and ask for 95% training accuracy."""
+    """Train the configuration on make_toy("moons", 200, noise=0.15) and ask for 95% training accuracy.
+
+    The output neuron is linear and the loss is binary cross-entropy on its logit z ("bce_logits"),
+    as in the playground; a point counts as class 1 where z > 0, that is σ(z) > 0.5.
+    """
     from ...data import make_toy
     from ...network import Network
     from ...train import DivergenceError, train
@@ -51,13 +55,13 @@ def moons_config_ok(cfg) -> tuple[bool, str]:
     if count_parameters(sizes) > 3000:
         return False, f"that network has {count_parameters(sizes)} parameters; stay under 3000"
     X, y = make_toy("moons", n=200, noise=0.15, seed=0)
-    net = Network(sizes, activation=cfg["activation"], output_activation="sigmoid", seed=0)
+    net = Network(sizes, activation=cfg["activation"], output_activation="linear", seed=0)
     try:
         train(
             net,
             X,
             y.reshape(-1, 1),
-            loss="bce",
+            loss="bce_logits",
             optimizer=cfg["optimizer"],
             lr=lr,
             epochs=int(epochs),
@@ -92,7 +96,7 @@ QUESTIONS = [
                 lambda sizes: sum(sizes),
             ),
         ),
-        hints=("Layer l has a weight matrix (n_out, n_in) and a bias vector (n_out,).",),
+        hints=("Weight layer l has W^(l) of shape (n_l, n_(l−1)) and b^(l) of shape (n_l,): add n_l·n_(l−1) + n_l.",),
     ),
     Question(
         "q2",
