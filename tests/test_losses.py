@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from nncourse.checks import as_targets
 from nncourse.gradcheck import numeric_gradient
-from nncourse.losses import BCE, MAE, MSE, CrossEntropy, HalfSSE, get_loss
+from nncourse.losses import BCE, MAE, MSE, BCEWithLogits, CrossEntropy, HalfSSE, get_loss
+from nncourse.network import Network
 
 shapes = st.tuples(st.integers(1, 4), st.integers(1, 4))
 
@@ -132,3 +133,86 @@ def test_names_and_aliases():
     expected = "Unknown loss 'msee'. Choose one of: bce, bce_logits, cross_entropy, half_sse"
     with pytest.raises(ValueError, match=expected):
         get_loss("msee")
+
+
+# --- binary cross-entropy on logits ---------------------------------------------------------
+
+
+def sympy_bce_logits(n_rows, n_cols):
+    """−(1/N) Σ [y log σ(z) + (1 − y) log(1 − σ(z))], written from the definition (no rearranging)."""
+    z = sp.Matrix(n_rows, n_cols, lambda i, j: sp.Symbol(f"z{i}_{j}", real=True))
+    y = sp.Matrix(n_rows, n_cols, lambda i, j: sp.Symbol(f"y{i}_{j}", real=True))
+    sig = lambda v: 1 / (1 + sp.exp(-v))  # noqa: E731
+    cells = [(z[i, j], y[i, j]) for i in range(n_rows) for j in range(n_cols)]
+    expr = -sum(yi * sp.log(sig(zi)) + (1 - yi) * sp.log(1 - sig(zi)) for zi, yi in cells) / (n_rows * n_cols)
+    return expr, z, y
+
+
+@settings(max_examples=8, deadline=None)
+@given(shape=shapes, seed=st.integers(0, 10_000))
+def test_bce_logits_value_and_gradient_match_sympy(shape, seed):
+    rng = np.random.default_rng(seed)
+    z_val, y_val = rng.normal(0, 3, shape), rng.uniform(0, 1, shape)
+    expr, z, y = sympy_bce_logits(*shape)
+    subs = {z[i, j]: z_val[i, j] for i in range(shape[0]) for j in range(shape[1])}
+    subs.update({y[i, j]: y_val[i, j] for i in range(shape[0]) for j in range(shape[1])})
+    loss = BCEWithLogits()
+    assert loss.fn(z_val, y_val) == pytest.approx(float(expr.subs(subs)), rel=1e-10)
+    grad = np.array([[float(sp.diff(expr, z[i, j]).subs(subs)) for j in range(shape[1])]
+                     for i in range(shape[0])])
+    np.testing.assert_allclose(loss.grad(z_val, y_val), grad, rtol=1e-9, atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(shape=shapes, seed=st.integers(0, 10_000))
+def test_bce_logits_gradient_matches_finite_differences(shape, seed):
+    rng = np.random.default_rng(seed)
+    z, y = rng.normal(0, 4, shape), rng.integers(0, 2, shape).astype(float)
+    loss = BCEWithLogits()
+    np.testing.assert_allclose(loss.grad(z, y), numeric_gradient(lambda v: loss.fn(v, y), z), rtol=1e-5, atol=1e-9)
+
+
+def test_bce_logits_equals_bce_of_the_sigmoid_where_both_are_exact():
+    z = np.array([[-3.0, -0.5, 0.0, 1.0, 4.0]])
+    y = np.array([[1.0, 0.0, 1.0, 0.3, 0.0]])
+    a = 1 / (1 + np.exp(-z))
+    assert BCEWithLogits().fn(z, y) == pytest.approx(BCE().fn(a, y), rel=1e-12)
+    np.testing.assert_allclose(BCEWithLogits().grad(z, y), BCE().grad(a, y) * a * (1 - a), rtol=1e-9)
+
+
+def test_bce_logits_keeps_the_full_gradient_of_a_saturated_output():
+    """z = −40 with y = 1: the exact gradient is mean(σ(z) − y) ≈ −1; BCE-then-σ′ collapses."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        z = np.array([[-40.0, -30.0], [35.0, -800.0]])
+        y = np.array([[1.0, 1.0], [0.0, 1.0]])
+        exact = np.array([[math.exp(-40) / (1 + math.exp(-40)) - 1, math.exp(-30) / (1 + math.exp(-30)) - 1],
+                          [1 / (1 + math.exp(-35)), -1.0]]) / z.size
+        np.testing.assert_allclose(BCEWithLogits().grad(z, y), exact, rtol=1e-12)
+        # The value: log(1 + e^(−z)) + (1 − y)z per entry, exact; BCE on σ(z) stops at the −100 clamp.
+        values = [40 + math.log1p(math.exp(-40)), 30 + math.log1p(math.exp(-30)), 35 + math.log1p(math.exp(-35)), 800.0]
+        assert BCEWithLogits().fn(z, y) == pytest.approx(sum(values) / 4, rel=1e-12)
+        a = 1 / (1 + np.exp(40.0))
+        unfused = (BCE().grad(np.array([[a]]), np.array([[1.0]])) * a * (1 - a))[0, 0]
+        assert abs(unfused) < 1e-5  # what the clamp in BCE.grad leaves of the exact −1
+
+
+def test_bce_logits_names_and_aliases():
+    for name in ("bce_logits", "bce_with_logits", "binary_cross_entropy_with_logits", "BCE_with_logits"):
+        assert isinstance(get_loss(name), BCEWithLogits)
+    loss = get_loss("bce_logits")
+    assert loss.takes_logits and loss.classifies and not loss.needs_probabilities
+    assert not BCE().takes_logits and BCE().needs_probabilities
+
+
+def test_bce_logits_needs_a_linear_output_layer():
+    X, Y = np.array([[0.5, -0.5]]), np.array([[1.0]])
+    sigmoid_out = Network([2, 1], activation="sigmoid")
+    with pytest.raises(ValueError, match="bce_logits loss takes logits and applies the sigmoid itself.*"
+                                         "output activation is sigmoid.*output_activation='linear'"):
+        sigmoid_out.loss(X, Y, "bce_logits")
+    linear_out = Network([2, 1], activation="sigmoid", output_activation="linear", seed=0)
+    z = linear_out.forward(X)
+    assert linear_out.loss(X, Y, "bce_logits") == pytest.approx(BCEWithLogits().fn(z, Y), rel=1e-15)
+    with pytest.raises(ValueError, match=r"must lie in \[0, 1\] for the bce_logits loss"):
+        linear_out.loss(X, np.array([[2.0]]), "bce_logits")

@@ -6,10 +6,14 @@ For one prediction ŷ of a target y (a batch of one, so every mean is over N = 1
     MAE  C = |ŷ − y|                             dC/dŷ = sign(ŷ − y)   (0 at ŷ = y)
     BCE  C = −(y·log ŷ + (1 − y)·log(1 − ŷ))     dC/dŷ = (ŷ − y) / (ŷ(1 − ŷ))
 
+and, when ŷ = σ(z) is a sigmoid output with logit z = log(ŷ/(1 − ŷ)), the gradient with
+respect to z: dC/dz = dC/dŷ · σ′(z) for MSE and MAE, and for BCE the fused
+``BCEWithLogits`` gradient σ(z) − y (the sigmoid's slope cancels BCE's denominator).
+
 The numbers come from :mod:`nncourse.losses` (``fn`` and ``grad`` on 1×1 arrays), so the
 widget shows exactly what the library computes; the tests compare them with the formulas.
 
-- :func:`loss_table` -- {name: (value, gradient)} for one (ŷ, y);
+- :func:`loss_table` -- {name: (value, dC/dŷ, dC/dz)} for one (ŷ, y);
 - :func:`cost_readout` -- the widget's readout HTML (pure);
 - :func:`draw_costs` / :func:`costs_png` -- the three losses against ŷ, with ŷ marked;
 - :func:`cost_explorer` -- the widget: a slider for ŷ and a toggle for the target y.
@@ -20,7 +24,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ..losses import BCE, MAE, MSE, Loss
+from ..activations import Sigmoid
+from ..losses import BCE, MAE, MSE, BCEWithLogits, Loss
 from .panel import FULL_LABEL, Panel, png
 
 #: The losses the widget shows, in order.
@@ -34,14 +39,30 @@ PREDICTION_MIN, PREDICTION_MAX, PREDICTION_STEP = 0.01, 0.99, 0.01
 FIGSIZE, PNG_DPI = (5.0, 3.2), 90
 
 
-def loss_table(prediction: float, target: float = DEFAULT_TARGET) -> dict[str, tuple[float, float]]:
-    """``{"MSE": (C, dC/dŷ), "MAE": ..., "BCE": ...}`` for one prediction ŷ and target y.
+def logit(prediction: float) -> float:
+    """z = log(ŷ/(1 − ŷ)), the weighted input whose sigmoid is ŷ (for 0 < ŷ < 1)."""
+    p = float(prediction)
+    return float(np.log(p) - np.log1p(-p))
 
-    Computed with nncourse's losses on arrays of shape (1, 1).
+
+def loss_table(prediction: float, target: float = DEFAULT_TARGET) -> dict[str, tuple[float, float, float]]:
+    """``{"MSE": (C, dC/dŷ, dC/dz), "MAE": ..., "BCE": ...}`` for one prediction ŷ and target y.
+
+    Computed with nncourse's losses on arrays of shape (1, 1). dC/dz is the gradient with
+    respect to the logit z of a sigmoid output ŷ = σ(z): the chain rule dC/dŷ · σ′(z) for MSE
+    and MAE, and ``BCEWithLogits().grad(z, y)`` for BCE, the fused loss a sigmoid output is
+    trained with (its value equals BCE's).
     """
     a = np.array([[float(prediction)]])
     y = np.array([[float(target)]])
-    return {name: (loss.fn(a, y), float(loss.grad(a, y)[0, 0])) for name, loss in LOSSES.items()}
+    z = np.array([[logit(prediction)]])
+    slope = Sigmoid().derivative(z)
+    table = {}
+    for name, loss in LOSSES.items():
+        grad_a = loss.grad(a, y)
+        grad_z = BCEWithLogits().grad(z, y) if isinstance(loss, BCE) else grad_a * slope
+        table[name] = (loss.fn(a, y), float(grad_a[0, 0]), float(grad_z[0, 0]))
+    return table
 
 
 def _num(x: float, digits: int = 4) -> str:
@@ -59,13 +80,15 @@ def cost_readout(prediction: float, target: float = DEFAULT_TARGET) -> str:
     """
     cell = "<td style='padding:1px 10px; text-align:right'>"
     rows = "".join(
-        f"<tr><td style='padding:1px 10px'>{name}</td>{cell}{_num(value)}</td>{cell}{_num(grad)}</td></tr>"
-        for name, (value, grad) in loss_table(prediction, target).items()
+        f"<tr><td style='padding:1px 10px'>{name}</td>{cell}{_num(value)}</td>{cell}{_num(grad)}</td>"
+        f"{cell}{_num(grad_z)}</td></tr>"
+        for name, (value, grad, grad_z) in loss_table(prediction, target).items()
     )
     head = "<th style='padding:1px 10px'>"
     return (
         f"<div><b>prediction ŷ = {_num(prediction, 2)}, target y = {target:g}</b>"
-        f"<table><tr>{head}loss</th>{head}C</th>{head}dC/dŷ</th></tr>{rows}</table></div>"
+        f" (as a sigmoid output: logit z = {_num(logit(prediction))})"
+        f"<table><tr>{head}loss</th>{head}C</th>{head}dC/dŷ</th>{head}dC/dz</th></tr>{rows}</table></div>"
     )
 
 

@@ -12,7 +12,7 @@ def neuron(x, w, b):
 
 
 def layer_forward(A, W, b):
-    """σ(A Wᵀ + b): A (batch, n_in), W (n_out, n_in), b (n_out,) -> (batch, n_out)."""
+    """A^(l) = σ(A^(l−1) W^(l)ᵀ + b^(l)): A (batch, n_in), W (n_out, n_in), b (n_out,) -> (batch, n_out)."""
     return sig(A @ W.T + b)
 
 
@@ -23,7 +23,7 @@ QUESTIONS = [
         "One neuron",
         name="neuron",
         reference=neuron,
-        cases=({"x": [1.1, 2.6], "w": [0.3, 1.0], "b": 0.0}, {"x": [0.5, -1.0, 2.0], "w": [0.2, 0.4, -0.1], "b": 0.3}),
+        cases=({"x": [0.3, 1.0], "w": [1.1, 2.6], "b": 0.0}, {"x": [0.5, -1.0, 2.0], "w": [0.2, 0.4, -0.1], "b": 0.3}),
         mistakes=(
             Mistake("σ not applied", "the activation is a = σ(z); you returned z", lambda x, w, b: w @ x + b),
             Mistake("bias missing", "z = w·x + b: add the bias", lambda x, w, b: sig(w @ x)),
@@ -48,12 +48,15 @@ QUESTIONS = [
         mistakes=(
             Mistake(
                 "transpose missing",
-                "W has shape (n_out, n_in); with examples in rows, Z = A @ W.T + b",
+                "W^(l) has shape (n_out, n_in); with examples in rows, Z^(l) = A^(l−1) W^(l)ᵀ + b^(l): A @ W.T + b",
                 lambda A, W, b: sig(A @ W + b),
             ),
             Mistake("σ not applied", "return σ(Z), not Z", lambda A, W, b: A @ W.T + b),
         ),
-        hints=("A has one example per row; W has one row per neuron.", "Z = A @ W.T + b has shape (batch, n_out)."),
+        hints=(
+            "A has one example per row; W has one row per neuron.",
+            "Z^(l) = A^(l−1) W^(l)ᵀ + b^(l), in code A @ W.T + b, has shape (batch, n_out).",
+        ),
     ),
     Question(
         "q3",

@@ -27,9 +27,30 @@ def half_sse_grad(a, y):
     return (a - y) / a.shape[0]
 
 
+def softmax(z):
+    """Row-wise softmax of logits z (batch, K), shifted by each row's maximum so e^z cannot overflow."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_ce_grad(z, y):
+    """C = −(1/B) Σ_i Σ_k y_ik log softmax(z_i)_k  ->  ∂C/∂z = (softmax(z) − y)/B, shape (B, K)."""
+    return (softmax(z) - y) / z.shape[0]
+
+
+def _softmax_unshifted(z):
+    with np.errstate(over="ignore", invalid="ignore"):  # the mistake overflows to inf/inf = nan
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
 AY = (
     {"a": [[0.2, 0.9], [0.5, 0.1], [1.5, -0.3]], "y": [[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]]},
     {"a": [[3.0]], "y": [[1.0]]},
+)
+ZY = (
+    {"z": [[2.0, 1.0, 0.1], [0.5, -1.0, 3.0]], "y": [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]},
+    {"z": [[1000.0, 1001.0, 1002.0]], "y": [[0.0, 0.0, 1.0]]},
 )
 PY = ({"p": [[0.9], [0.2], [0.6], [0.01]], "y": [[1.0], [0.0], [1.0], [0.0]]}, {"p": [[0.7, 0.3]], "y": [[1.0, 1.0]]})
 
@@ -121,4 +142,40 @@ QUESTIONS = [
         hints=("∂/∂a ½(y − a)² = a − y.", "Divide by the batch size, a.shape[0], not by a.size."),
     ),
     Question("q5", 2, "Outliers and confident mistakes", kind="manual"),
+    Question(
+        "q6",
+        3,
+        "The gradient of softmax cross-entropy",
+        name="softmax_ce_grad",
+        reference=softmax_ce_grad,
+        cases=ZY,
+        batch_arg="z",
+        mistakes=(
+            Mistake(
+                "not divided by the batch",
+                "C is a mean over the B examples, so ∂C/∂z = (p − y)/B with B = z.shape[0]",
+                lambda z, y: softmax(z) - y,
+            ),
+            Mistake(
+                "divided by every entry, not by the batch",
+                "cross-entropy sums over the classes and averages over the examples: divide by z.shape[0]",
+                lambda z, y: (softmax(z) - y) / z.size,
+            ),
+            Mistake(
+                "p returned instead of p − y",
+                "the log of the softmax brings −y: ∂C/∂z = (p − y)/B",
+                lambda z, y: softmax(z) / z.shape[0],
+            ),
+            Mistake(
+                "no max-shift: e^z overflowed to inf and inf/inf gave nan",
+                "subtract each row's largest logit before np.exp; the probabilities do not change",
+                lambda z, y: (_softmax_unshifted(z) - y) / z.shape[0],
+            ),
+        ),
+        hints=(
+            "p = softmax(z) row by row: p_k = e^(z_k) / Σ_j e^(z_j).",
+            "Subtract each row's maximum first: z - z.max(axis=1, keepdims=True).",
+            "∂C/∂z = (p − y)/B, with B = z.shape[0].",
+        ),
+    ),
 ]
