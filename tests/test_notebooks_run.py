@@ -51,6 +51,22 @@ def test_the_runner_reports_errors_and_keeps_deliberate_ones(tmp_path):
     assert 0 < report.peak_mb < 1024
 
 
+def test_split_prints_are_saved_as_one_output(tmp_path):
+    """How the kernel splits printed text depends on timing; the saved file must not."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    code = ("import sys\nfor i in range(3):\n    print(i, end='')\n    sys.stdout.flush()\n"
+            "print()\nprint('e', file=sys.stderr)")
+    nb.cells = [nbformat.v4.new_code_cell(code)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "prints.ipynb"
+    nbformat.write(nb, str(path))
+    notebooks.execute(path, write=True)
+    outputs = nbformat.read(str(path), as_version=4).cells[0].outputs
+    assert [(o.name, o.text) for o in outputs] == [("stdout", "012\n"), ("stderr", "e\n")]
+
+
 def test_a_corrupt_notebook_gets_a_clear_error(tmp_path):
     path = tmp_path / "broken.ipynb"
     path.write_text('{"cells": [', encoding="utf-8")

@@ -167,33 +167,69 @@ def test_paths_follow_the_closed_form(lr):
     np.testing.assert_allclose(b[:, 1], 1.5 * (1 - 2 * lr) ** t, rtol=1e-10, atol=1e-300)
 
 
-def expected_label(rs, starts) -> str:
-    """The label from the per-axis factors r = 1 − lr·k, derived by hand for N steps."""
-    n = gd.N_STEPS
-    ends = [abs(r) ** n for r in rs]
-    if any(abs(r) > 1 for r in rs):
+def path_behaviour(path) -> str:
+    """The regime read off a long path θ_0, θ_1, ... alone (no factor r), for comparison with gd.regime."""
+    d = np.asarray(path, dtype=float)
+    size, sign = np.abs(d), np.sign(d)
+    if np.all(d[1:] == 0):
+        return "lands in one step"
+    if np.all(size[1:] > size[:-1]):
         return "diverges"
-    if all(e <= gd.TOL for e in ends):
-        return "converges"
-    if any(r < 0 and e > gd.TOL for r, e in zip(rs, ends)):
-        return "oscillates"
-    return "slow crawl"
+    if np.allclose(size, size[0], rtol=1e-12) and np.all(sign[1:] == -sign[:-1]):
+        return "bounces for ever"
+    if np.all(size[1:] == size[:-1]):
+        return "does not move"
+    assert np.all(size[1:] < size[:-1]), "a converging path shrinks at every step"
+    if np.all(sign == sign[0]):
+        return "converges monotonically"
+    assert np.all(sign[1:] == -sign[:-1]), "an oscillating path changes sign at every step"
+    return "converges, oscillating"
 
 
-@pytest.mark.parametrize("step", list(range(1, 111)))
-def test_classification_matches_the_per_axis_factors(step):
+@pytest.mark.parametrize("step", list(range(0, 111)))
+def test_regime_from_r_matches_what_the_path_does(step):
     lr = round(step * 0.01, 2)
-    r = 1 - 2 * lr
-    # skip rates whose factor sits within rounding of a class boundary
-    if abs(abs(r) ** gd.N_STEPS - gd.TOL) < 1e-9 or abs(abs(1 - 0.2 * lr) ** gd.N_STEPS - gd.TOL) < 1e-9:
-        pytest.skip("on a boundary")
-    assert gd.classify(gd.parabola_path(lr)) == expected_label([r], [1.25])
-    assert gd.classify(gd.bowl_path(lr)) == expected_label([1 - 0.2 * lr, r], [-4.0, 1.5])
+    for curvature, start in ((gd.PARABOLA_K, gd.PARABOLA_START), (gd.BOWL_K[0], gd.BOWL_START[0])):
+        r = gd.factor(lr, curvature)
+        assert r == pytest.approx(1 - lr * curvature, abs=1e-15)
+        path = gd.descend(lambda t, k=curvature: k * t, start, lr, 40)
+        assert gd.regime(r) == path_behaviour(path), (lr, curvature)
+    assert gd.parabola_regime(lr) == gd.regime(1 - 2 * lr)
+    assert gd.bowl_regimes(lr) == (gd.regime(1 - 0.2 * lr), gd.regime(1 - 2 * lr))
+
+
+def test_regime_boundaries_and_bad_input():
+    assert gd.regime(-1.0) == "bounces for ever"
+    assert gd.regime(0.0) == "lands in one step"
+    assert gd.regime(1.0) == "does not move"
+    assert gd.regime(-1.0001) == "diverges" and gd.regime(1.5) == "diverges"
+    assert gd.regime(-0.9999) == "converges, oscillating" and gd.regime(0.9999) == "converges monotonically"
+    assert gd.regime(-1.0 + 1e-15) == "bounces for ever"  # rounding of 1 − lr·k is absorbed
+    with pytest.raises(ValueError, match="finite number"):
+        gd.regime(float("nan"))
+    assert set(gd.REGIMES) == {gd.regime(r) for r in (1.0, 0.5, 0.0, -0.5, -1.0, 2.0)}
+
+
+@pytest.mark.parametrize("r", [0.98, 0.4, -0.94, -0.5, 0.0005, 0.0, -1.0, 1.0, 1.06])
+def test_steps_needed_is_the_first_step_within_tol(r):
+    brute = next((t for t in range(1, 5000) if abs(r) ** t <= gd.TOL), None)
+    assert gd.steps_needed(r) == brute
+    if brute is not None:  # and a real run arrives exactly then
+        path = gd.descend(lambda t: (1 - r) * t, 1.0, 1.0, brute)
+        assert abs(path[brute]) <= gd.TOL and (brute == 1 or abs(path[brute - 1]) > gd.TOL)
+
+
+def test_the_50_step_horizon_no_longer_decides_the_label():
+    # lr = 0.97: r = −0.94, still 0.056663 away after 50 steps, but converging (112 steps)
+    assert gd.fmt(gd.parabola_position(0.97)) == "0.056663"
+    assert gd.parabola_regime(0.97) == "converges, oscillating"
+    assert gd.steps_needed(gd.factor(0.97, 2.0)) == 112
+    assert gd.parabola_regime(0.01) == "converges monotonically"
 
 
 def test_learning_rate_widget_readout_follows_the_slider():
     w = gd.learning_rate_explorer()
-    for lr in (0.01, 0.3, 0.97, 1.0, 1.1):
+    for lr in (0.01, 0.3, 0.5, 0.97, 1.0, 1.1):
         w.slider.value = lr
         assert w.readout.value == gd.lr_readout(w.slider.value)
         vals = numbers(w.readout.value)
@@ -201,14 +237,11 @@ def test_learning_rate_widget_readout_follows_the_slider():
         assert vals[0] == lr
         assert gd.fmt(theta) in w.readout.value
         assert gd.fmt(-4.0 * (1 - 0.2 * lr) ** gd.N_STEPS) in w.readout.value
+        assert f"<b>{gd.describe(1 - 2 * lr)}</b>" in w.readout.value
+        assert f"<b>{gd.describe(1 - 0.2 * lr)}</b>" in w.readout.value
+    assert "bounces for ever" in gd.lr_readout(1.0) and "diverges" in gd.lr_readout(1.1)
+    assert "(112 steps to 0.1%)" in gd.lr_readout(0.97)
     assert gd.lr_readout(0.1 * 3) == gd.lr_readout(0.3)
-
-
-def test_labels_at_the_edges():
-    assert gd.classify(gd.parabola_path(1.0)) == "oscillates"  # θ flips between ±1.25 for ever
-    assert gd.classify(gd.parabola_path(1.01)) == "diverges"
-    assert gd.classify(gd.parabola_path(0.5, 1)) == "converges"  # lr = 1/k: one step to the minimum
-    assert gd.classify(np.array([[1.0, np.inf]])) == "diverges"
 
 
 def test_threshold_is_2_over_k_by_sympy():

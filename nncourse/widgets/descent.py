@@ -5,13 +5,17 @@ Two test surfaces share one stability threshold, so one learning-rate slider dri
 - the parabola C(θ) = θ² (curvature C'' = 2), started at θ = 1.25 where the slope is 2.5;
 - the elongated bowl C(x, y) = 0.1·x² + y² (curvatures 0.2 along x and 2 along y), started at (−4, 1.5).
 
-On a quadratic with curvature k one step multiplies the distance to the minimum by
-r = 1 − lr·k, so descent is stable exactly when |r| < 1, i.e. 0 < lr < 2/k (here lr < 1).
+On a quadratic C(θ) = ½·k·θ² with curvature k, one step gives θ ← θ − lr·k·θ = r·θ with the
+factor r = 1 − lr·k, so θ_t = r^t·θ_0. The regime follows from r alone (not from a run of some
+length): 0 < r < 1 converges monotonically, r = 0 lands in one step, −1 < r < 0 converges while
+oscillating, r = −1 bounces for ever, |r| > 1 diverges. Stable exactly when |r| < 1, i.e.
+0 < lr < 2/k (here lr < 1).
 
 Pure functions (numbers the widget shows, computable without a screen):
 
 - :func:`descend` -- the path θ_0, θ_1, ..., θ_n of plain gradient descent;
-- :func:`classify` -- "converges", "slow crawl", "oscillates" or "diverges" for a path;
+- :func:`factor`, :func:`regime`, :func:`steps_needed` -- r = 1 − lr·k, its regime, and the steps
+  until the distance to the minimum is below TOL times the start;
 - :func:`parabola_position` -- θ after n steps on the parabola;
 - :func:`readout_html` / :func:`lr_readout` -- the widget's readout.
 """
@@ -32,13 +36,22 @@ PARABOLA_START = 1.25
 #: The bowl C(x, y) = ½(0.2·x² + 2·y²) = 0.1·x² + y²: curvatures along x and y, start, minimum at (0, 0).
 BOWL_K = (0.2, 2.0)
 BOWL_START = (-4.0, 1.5)
-#: Steps the widget takes, and the fraction of the starting distance that counts as "arrived".
+#: Steps the widget draws, and the fraction of the starting distance that counts as "arrived"
+#: (only for :func:`steps_needed`; the regime does not depend on either).
 N_STEPS = 50
 TOL = 1e-3
 #: The learning-rate slider.
 LR_MIN, LR_MAX, LR_STEP = 0.01, 1.10, 0.01
 
-LABELS = ("converges", "slow crawl", "oscillates", "diverges")
+#: The regimes of θ_t = r^t·θ_0, in the order of falling r (see :func:`regime`).
+REGIMES = (
+    "does not move",           # r = 1 (lr = 0)
+    "converges monotonically",  # 0 < r < 1
+    "lands in one step",        # r = 0
+    "converges, oscillating",   # −1 < r < 0
+    "bounces for ever",         # r = −1: neither converges nor diverges
+    "diverges",                 # |r| > 1
+)
 
 
 def parabola(theta):
@@ -95,32 +108,63 @@ def descend(grad: Callable, theta0, lr: float, steps: int) -> np.ndarray:
     return path
 
 
-def classify(path, minimum=0.0, tol: float = TOL) -> str:
-    """Name what a descent path does, coordinate by coordinate, from d_t = θ_t − θ* (θ* the minimum).
+def factor(lr: float, curvature: float) -> float:
+    """r = 1 − lr·curvature: one gradient-descent step on ½·k·θ² maps θ to r·θ."""
+    return 1.0 - float(lr) * float(curvature)
 
-    Each coordinate i, with d_0,i ≠ 0, is
 
-    - diverging if |d_n,i| > |d_0,i| (or the path overflowed),
-    - arrived if |d_n,i| ≤ tol·|d_0,i|,
-    - overshooting if d_t,i changes sign at every step.
+def regime(r: float, eps: float = 1e-12) -> str:
+    """The regime of θ_t = r^t·θ_0, one of :data:`REGIMES`, from the factor r alone.
 
-    The path "diverges" if any coordinate diverges; else it "converges" if every coordinate arrived;
-    else it "oscillates" if a coordinate that has not arrived overshoots; else it is a "slow crawl".
-    Per coordinate is right for the surfaces here, whose curvature directions are the axes.
+    |r| > 1 diverges; r = −1 bounces between ±θ_0; −1 < r < 0 converges with θ changing sign at
+    every step; r = 0 lands on the minimum in one step; 0 < r < 1 converges without changing sign;
+    r = 1 does not move. Equalities are tested to within ``eps`` (floating-point rounding of 1 − lr·k).
     """
-    d = np.asarray(path, dtype=float) - np.asarray(minimum, dtype=float)
-    d = d.reshape(len(d), -1)
-    moving = d[0] != 0
-    d = d[:, moving]
-    if d.shape[1] == 0:
-        return "converges"
-    if not np.all(np.isfinite(d)) or np.any(np.abs(d[-1]) > np.abs(d[0])):
+    r = float(r)
+    if not math.isfinite(r):
+        raise ValueError(f"The factor r must be a finite number; got {r}. Compute it as 1 − lr·curvature.")
+    if abs(r - 1.0) <= eps:
+        return "does not move"
+    if abs(r + 1.0) <= eps:
+        return "bounces for ever"
+    if abs(r) > 1.0:
         return "diverges"
-    arrived = np.abs(d[-1]) <= tol * np.abs(d[0])
-    if np.all(arrived):
-        return "converges"
-    overshoots = np.all(d[:-1] * d[1:] < 0, axis=0)
-    return "oscillates" if bool(np.any(overshoots & ~arrived)) else "slow crawl"
+    if abs(r) <= eps:
+        return "lands in one step"
+    return "converges monotonically" if r > 0 else "converges, oscillating"
+
+
+def steps_needed(r: float, tol: float = TOL, eps: float = 1e-12) -> int | None:
+    """The fewest steps t with |r|^t ≤ tol, i.e. ⌈ln(1/tol) / ln(1/|r|)⌉; None if |r| ≥ 1 (never)."""
+    size = abs(float(r))
+    if size <= eps:
+        return 1
+    if size >= 1.0 - eps:
+        return None
+    t = max(1, math.ceil(math.log(tol) / math.log(size)))
+    while size**t > tol:  # guard the ceiling against rounding, both ways
+        t += 1
+    while t > 1 and size ** (t - 1) <= tol:
+        t -= 1
+    return t
+
+
+def parabola_regime(lr: float) -> str:
+    """The regime on the parabola θ² (curvature 2): :func:`regime` of r = 1 − 2·lr."""
+    return regime(factor(lr, PARABOLA_K))
+
+
+def bowl_regimes(lr: float) -> tuple[str, str]:
+    """The regimes along x and along y on the bowl (curvatures 0.2 and 2)."""
+    return tuple(regime(factor(lr, k)) for k in BOWL_K)
+
+
+def describe(r: float) -> str:
+    """The regime of r and, if it converges, the steps it needs: "converges, oscillating (112 steps to 0.1%)"."""
+    name, n = regime(r), steps_needed(r)
+    if n is None or name == "lands in one step":
+        return name
+    return f"{name} ({n} steps to {TOL:.1%})"
 
 
 def snap(lr: float, step: float = LR_STEP) -> float:
@@ -161,12 +205,16 @@ def readout_html(lr: float) -> str:
     lr = snap(lr)
     p = parabola_path(lr)
     b = bowl_path(lr)
+    r = factor(lr, PARABOLA_K)
+    rx, ry = (factor(lr, k) for k in BOWL_K)
     return (
-        f"<div>lr = {lr:.2f}, {N_STEPS} steps (stable for lr &lt; 2/curvature = {threshold(PARABOLA_K):.2f})<br>"
-        f"parabola C = θ², from θ = {PARABOLA_START}: θ = <b>{fmt(p[-1])}</b>, "
-        f"one step multiplies θ by 1 − 2·lr = {fmt(1 - PARABOLA_K * lr)}: <b>{classify(p)}</b><br>"
+        f"<div>lr = {lr:.2f}, {N_STEPS} steps drawn (stable for lr &lt; 2/curvature = {threshold(PARABOLA_K):.2f})<br>"
+        f"parabola C = θ², from θ = {PARABOLA_START}: θ = <b>{fmt(p[-1])}</b> after {N_STEPS} steps; "
+        f"r = 1 − 2·lr = {fmt(r)}: <b>{describe(r)}</b><br>"
         f"bowl C = 0.1x² + y², from ({BOWL_START[0]}, {BOWL_START[1]}): (x, y) = "
-        f"(<b>{fmt(b[-1, 0])}</b>, <b>{fmt(b[-1, 1])}</b>): <b>{classify(b)}</b></div>"
+        f"(<b>{fmt(b[-1, 0])}</b>, <b>{fmt(b[-1, 1])}</b>) after {N_STEPS} steps; "
+        f"along x r = 1 − 0.2·lr = {fmt(rx)}: <b>{describe(rx)}</b>; "
+        f"along y r = 1 − 2·lr = {fmt(ry)}: <b>{describe(ry)}</b></div>"
     )
 
 
@@ -187,7 +235,7 @@ def draw_parabola(ax, lr: float, steps: int = N_STEPS, title: str | None = None)
     ax.set_ylim(-0.2, 4.0)
     ax.set_xlabel("θ")
     ax.set_ylabel("C(θ) = θ²")
-    ax.set_title(title if title is not None else f"parabola: {classify(p)}", fontsize=9)
+    ax.set_title(title if title is not None else f"parabola: {parabola_regime(lr)}", fontsize=9)
     return ax
 
 
@@ -205,7 +253,8 @@ def draw_bowl(ax, lr: float, steps: int = N_STEPS, title: str | None = None):
     ax.set_aspect("equal")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.set_title(title if title is not None else f"bowl 0.1x² + y²: {classify(b)}", fontsize=9)
+    x_regime, y_regime = bowl_regimes(lr)
+    ax.set_title(title if title is not None else f"bowl, x: {x_regime}; y: {y_regime}", fontsize=9)
     return ax
 
 

@@ -18,6 +18,11 @@ def central_difference(f, x, eps):
     return (f(x + eps) - f(x - eps)) / (2 * eps)
 
 
+def softplus_prime(z):
+    """s(z) = ln(1 + eᶻ)  ->  s′(z) = eᶻ / (1 + eᶻ) (log rule at u = 1 + eᶻ, times du/dz = eᶻ), which is σ(z)."""
+    return np.exp(z) / (1 + np.exp(z))
+
+
 def d_e2_sin(x):
     """d/dx e²·sin x = e²·cos x (e² is a constant)."""
     return np.exp(2.0) * np.cos(x)
@@ -117,4 +122,33 @@ QUESTIONS = [
         hints=("The constant-multiple rule: (c·f)′ = c·f′.", "e²·cos 0 = e²."),
     ),
     Question("q5", 2, "How ε affects a finite difference", kind="manual"),
+    Question(
+        "q6",
+        2,
+        "The rules for eᶻ and ln z",
+        name="softplus_prime",
+        reference=softplus_prime,
+        cases=({"z": [-2.0, -0.5, 1.0, 3.0]}, {"z": [[0.25, -1.5], [4.0, 0.75]]}),
+        mistakes=(
+            Mistake(
+                "inner derivative missing",
+                "the chain rule multiplies the log rule's 1/u by du/dz = eᶻ",
+                lambda z: 1 / (1 + np.exp(z)),
+            ),
+            Mistake(
+                "log rule taken at z, not at the inner value",
+                "d/du ln u = 1/u at u = 1 + eᶻ, so the factor is 1/(1 + eᶻ), not 1/z",
+                lambda z: np.exp(z) / z,
+            ),
+            Mistake(
+                "sign error in the exponential",
+                "d/dz eᶻ = +eᶻ (it is e^(−z) whose derivative is −e^(−z))",
+                lambda z: -np.exp(z) / (1 + np.exp(z)),
+            ),
+        ),
+        hints=(
+            "Name the inner function u = 1 + eᶻ and the outer ln u.",
+            "ds/dz = (1/u) · du/dz = eᶻ / (1 + eᶻ), elementwise.",
+        ),
+    ),
 ]

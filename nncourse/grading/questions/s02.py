@@ -22,6 +22,20 @@ def descent_direction(g):
     return -g / np.linalg.norm(g)
 
 
+def df_dx(x):
+    """f(u, v) = u²·v, u = sin x, v = x³: df/dx = ∂f/∂u·du/dx + ∂f/∂v·dv/dx = 2uv·cos x + u²·3x²."""
+    u, v = np.sin(x), x**3
+    return 2 * u * v * np.cos(x) + u**2 * 3 * x**2
+
+
+def _path_u(x):
+    return 2 * np.sin(x) * x**3 * np.cos(x)
+
+
+def _path_v(x):
+    return np.sin(x) ** 2 * 3 * x**2
+
+
 QUESTIONS = [
     Question(
         "q1",
@@ -101,4 +115,33 @@ QUESTIONS = [
         hints=("The gradient points uphill.", "np.linalg.norm(g) is the length of g."),
     ),
     Question("q5", 2, "Reading a contour plot", kind="manual"),
+    Question(
+        "q6",
+        2,
+        "The multivariable chain rule",
+        name="df_dx",
+        reference=df_dx,
+        cases=({"x": [0.5, -1.2, 2.0]}, {"x": 0.8}),
+        mistakes=(
+            Mistake(
+                "path through v missing",
+                "x reaches f through u and through v: add ∂f/∂v · dv/dx = u² · 3x²",
+                _path_u,
+            ),
+            Mistake(
+                "path through u missing",
+                "x reaches f through u and through v: add ∂f/∂u · du/dx = 2uv · cos x",
+                _path_v,
+            ),
+            Mistake(
+                "paths multiplied instead of added",
+                "multiply along each path, then add the paths",
+                lambda x: _path_u(x) * _path_v(x),
+            ),
+        ),
+        hints=(
+            "Compute u = sin x and v = x³ first; then ∂f/∂u = 2uv and ∂f/∂v = u².",
+            "du/dx = cos x and dv/dx = 3x²; multiply along each path and add the two paths.",
+        ),
+    ),
 ]

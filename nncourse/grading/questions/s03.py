@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..spec import Mistake, Question, learning_rate
@@ -21,18 +23,27 @@ def descend(theta0, lr, steps):
 
 
 def converges(lr) -> tuple[bool, str]:
-    """Does gradient descent on C(θ) = 5θ² from θ = 1 reach |θ| < 1e-6 within 50 steps?"""
+    """Does gradient descent on C(θ) = 5θ² from θ = 1 reach |θ| < 1e-6 within 50 steps?
+
+    One step is θ ← θ − lr·10θ = r·θ with r = 1 − 10·lr (curvature k = 10), so θ_50 = r^50;
+    the feedback names the regime of r as notebook 03 defines it.
+    """
     lr, problem = learning_rate(lr)
     if lr is None:
         return False, problem
-    factor = 1 - 10 * lr  # θ ← θ − lr·10θ = (1 − 10 lr) θ
-    theta = factor**50
-    if abs(factor) >= 1:
-        return False, f"lr = {lr:g} diverges: each step multiplies θ by 1 − 10·lr = {factor:.3g}, |…| ≥ 1"
+    r = 1 - 10 * lr
+    theta = r**50
+    if math.isclose(r, -1.0, rel_tol=0.0, abs_tol=1e-12):
+        return False, f"lr = {lr:g} bounces for ever: r = 1 − 10·lr = −1, so θ flips between 1 and −1"
+    if abs(r) > 1:
+        return False, f"lr = {lr:g} diverges: each step multiplies θ by r = 1 − 10·lr = {r:.3g}, and |r| > 1"
     if abs(theta) >= 1e-6:
-        kind = "oscillates too slowly" if factor < 0 else "crawls"
-        return False, f"lr = {lr:g} {kind}: after 50 steps θ is still {theta:.2e}"
-    return True, f"lr = {lr:g} converges: after 50 steps |θ| = {abs(theta):.1e}"
+        how = "while oscillating (−1 < r < 0)" if r < 0 else "monotonically (0 < r < 1)"
+        return False, (
+            f"lr = {lr:g} converges {how}, but too slowly: r = 1 − 10·lr = {r:.3g}, "
+            f"so after 50 steps |θ| = |r|^50 = {abs(theta):.2e}. Choose lr so that |r| is smaller."
+        )
+    return True, f"lr = {lr:g} converges: r = 1 − 10·lr = {r:.3g}, after 50 steps |θ| = {abs(theta):.1e}"
 
 
 QUESTIONS = [
@@ -90,8 +101,8 @@ QUESTIONS = [
         name="lr_good",
         validate=converges,
         hints=(
-            "Each step multiplies θ by (1 − 10·lr): what must be true of that factor?",
-            "Aim for |1 − 10·lr| well below 1, e.g. a factor near 0.5.",
+            "Each step multiplies θ by the factor r = 1 − 10·lr: what must be true of r?",
+            "Aim for |r| = |1 − 10·lr| well below 1, e.g. r near 0.5 or 0 (lr = 1/10 lands in one step).",
         ),
     ),
     Question(
