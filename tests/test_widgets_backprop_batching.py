@@ -73,6 +73,31 @@ def test_bugs_are_caught_by_the_check():
         bp.gradients_batched(net, X, Y, "mse", bug="typo")
 
 
+@pytest.mark.parametrize(
+    "flags,wrong",
+    [
+        ({"hidden_prime": False}, {"W1", "b1", "W2", "b2"}),
+        ({"transpose": False}, {"W1", "b1", "W2", "b2"}),
+        ({"output_prime": False}, {"W1", "b1", "W2", "b2", "W3", "b3"}),
+        ({"prime_at_a": True}, {"W1", "b1", "W2", "b2", "W3", "b3"}),
+    ],
+)
+def test_network_backward_steps_plant_each_mistake_where_expected(flags, wrong):
+    # Network._backward's teaching hook (used by gradients_batched and the s06/s07 feedback):
+    # the default is backprop (finite differences agree), each flag breaks exactly the layers it should
+    from nncourse.gradcheck import gradient_check
+    from nncourse.losses import get_loss
+    from nncourse.network import BackwardSteps
+
+    net, X, Y = small_problem([2, 3, 3, 3], "mse")
+    zs, acts = net.trace(X)
+    grad_out = get_loss("mse").grad(acts[-1], Y)
+    assert max(gradient_check(net, X, Y, "mse", grads=net._backward(zs, acts, grad_out)).values()) < 1e-6
+    report = gradient_check(net, X, Y, "mse", grads=net._backward(zs, acts, grad_out, BackwardSteps(**flags)))
+    assert {key for key, err in report.items() if err > 1e-2} == wrong, report
+    assert all(err < 1e-6 for key, err in report.items() if key not in wrong), report
+
+
 def test_softmax_output_refused():
     net = Network([2, 3], output_activation="softmax")
     with pytest.raises(ValueError, match="elementwise"):
@@ -175,7 +200,7 @@ def test_loss_curve_matches_train_and_is_cached():
 
     X, Y = bt.toy_data()
     assert X.shape == (300, 2) and Y.shape == (300, 1) and set(np.unique(Y)) == {0.0, 1.0}
-    history = train(bt.toy_network(), X, Y, loss="bce", lr=bt.LR, epochs=bt.WIDGET_EPOCHS, batch_size=100, seed=0)
+    history = train(bt.toy_network(), X, Y, loss=bt.LOSS, lr=bt.LR, epochs=bt.WIDGET_EPOCHS, batch_size=100, seed=0)
     assert bt.loss_curve(100) == tuple(history.loss)
     assert bt.loss_curve(100) is bt.loss_curve(100)
     assert bt.loss_curve(None) is bt.loss_curve(300) is bt.loss_curve(500)
@@ -188,7 +213,7 @@ def test_longer_runs_fill_the_cache_with_their_first_epochs():
     X, Y = bt.toy_data()
     bt._CURVES.pop(64, None)
     _, long_run = bt.train_toy(64, 3 * bt.WIDGET_EPOCHS)
-    short = train(bt.toy_network(), X, Y, loss="bce", lr=bt.LR, epochs=bt.WIDGET_EPOCHS, batch_size=64, seed=0)
+    short = train(bt.toy_network(), X, Y, loss=bt.LOSS, lr=bt.LR, epochs=bt.WIDGET_EPOCHS, batch_size=64, seed=0)
     assert long_run.epochs == 3 * bt.WIDGET_EPOCHS
     assert bt._CURVES[64] == tuple(short.loss)
     assert bt.loss_curve(64) == tuple(short.loss)
@@ -202,12 +227,25 @@ def test_loss_per_update_follows_train():
     X, Y = bt.toy_data()
     a, b = bt.toy_network(), bt.toy_network()
     batch_losses, train_losses = bt.loss_per_update(a, X, Y, 50, n_updates=6)
-    history = train(b, X, Y, loss="bce", lr=bt.LR, epochs=1, batch_size=50, seed=0)
+    history = train(b, X, Y, loss=bt.LOSS, lr=bt.LR, epochs=1, batch_size=50, seed=0)
     for p, q in zip(a.weights + a.biases, b.weights + b.biases):
         np.testing.assert_array_equal(p, q)
     assert batch_losses.shape == train_losses.shape == (6,)
     assert np.mean(batch_losses) == pytest.approx(history.loss[0], rel=1e-12)
-    assert train_losses[-1] == pytest.approx(b.loss(X, Y, "bce"), rel=1e-12)
+    assert train_losses[-1] == pytest.approx(b.loss(X, Y, bt.LOSS), rel=1e-12)
+
+
+def test_toy_network_outputs_logits_and_its_loss_is_bce_of_the_sigmoid():
+    # The output layer is linear; the loss on its logits z must equal BCE on σ(z), computed here by hand.
+    X, Y = bt.toy_data()
+    net = bt.toy_network()
+    assert net.output_activation.name == "linear" and bt.LOSS == "bce_logits"
+    z = net.forward(X)
+    p = 1.0 / (1.0 + np.exp(-z))
+    by_hand = -np.mean(Y * np.log(p) + (1 - Y) * np.log(1 - p))
+    assert net.loss(X, Y, bt.LOSS) == pytest.approx(by_hand, rel=1e-12)
+    with pytest.raises(ValueError, match="needs outputs in"):
+        bt.loss_per_update(net, X, Y, 32, n_updates=1, loss="bce")  # BCE needs probabilities, not logits
 
 
 def test_confusion_matrix():

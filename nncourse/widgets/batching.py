@@ -7,7 +7,8 @@ the last batch is smaller when b does not divide n.
 What is here:
 
 - :func:`updates_per_epoch`: ceil(n / b), with ``None`` meaning the whole set;
-- :func:`toy_data`, :func:`toy_network`: the toy problem of the notebook (XOR, n = 300);
+- :func:`toy_data`, :func:`toy_network`: the toy problem of the notebook (XOR, n = 300),
+  a 2-16-1 network with a linear output trained on BCE on logits (``"bce_logits"``);
 - :func:`loss_per_update`: training-set loss after every single update;
 - :func:`train_toy`: train the toy network with one batch size;
 - :func:`loss_curve`: loss per epoch for one batch size (cached, for the widget);
@@ -27,8 +28,9 @@ from ..optim import SGD
 from ..train import History, train
 from .panel import FULL_LABEL, Panel, png
 
-#: The toy problem: XOR with a little noise, 300 points, a 2-16-1 network, BCE, lr 0.1.
+#: The toy problem: XOR with a little noise, 300 points, a 2-16-1 network, BCE on logits, lr 0.1.
 N_TOY = 300
+LOSS = "bce_logits"
 TOY_NAME, TOY_NOISE, TOY_SEED = "xor", 0.05, 0
 SIZES = (2, 16, 1)
 LR = 0.1
@@ -54,11 +56,15 @@ def toy_data() -> tuple[np.ndarray, np.ndarray]:
 
 
 def toy_network(seed: int = 0) -> Network:
-    """A fresh 2-16-1 network: tanh hidden layer, sigmoid output (for the BCE loss)."""
-    return Network(list(SIZES), activation="tanh", output_activation="sigmoid", seed=seed)
+    """A fresh 2-16-1 network: tanh hidden layer, linear output z^(2) (a logit, for ``"bce_logits"``).
+
+    The probability of class 1 is σ(z^(2)); the loss applies the sigmoid itself, so a
+    saturated output keeps its gradient (σ(z) − y)/N.
+    """
+    return Network(list(SIZES), activation="tanh", output_activation="linear", seed=seed)
 
 
-def loss_per_update(net: Network, X, Y, batch_size: int | None, n_updates: int, loss: str | Loss = "bce",
+def loss_per_update(net: Network, X, Y, batch_size: int | None, n_updates: int, loss: str | Loss = LOSS,
                     lr: float = LR, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Train ``net`` in place with plain SGD for ``n_updates`` updates; return two arrays of that length.
 
@@ -91,7 +97,7 @@ _CURVES: dict[int, tuple[float, ...]] = {}
 
 
 def train_toy(batch_size: int | None, epochs: int, seed: int = 0) -> tuple[Network, History]:
-    """Train a fresh :func:`toy_network` on :func:`toy_data`: BCE loss, plain SGD with ``lr=LR``.
+    """Train a fresh :func:`toy_network` on :func:`toy_data`: BCE on logits, plain SGD with ``lr=LR``.
 
     Returns the trained network and its :class:`~nncourse.train.History`. The losses of the
     first ``WIDGET_EPOCHS`` epochs are remembered for :func:`loss_curve` (a longer run starts
@@ -99,7 +105,7 @@ def train_toy(batch_size: int | None, epochs: int, seed: int = 0) -> tuple[Netwo
     """
     X, Y = toy_data()
     net = toy_network()
-    history = train(net, X, Y, loss="bce", lr=LR, epochs=epochs, batch_size=batch_size, seed=seed)
+    history = train(net, X, Y, loss=LOSS, lr=LR, epochs=epochs, batch_size=batch_size, seed=seed)
     if seed == 0 and history.epochs >= WIDGET_EPOCHS:
         _CURVES.setdefault(N_TOY if batch_size is None else min(int(batch_size), N_TOY),
                            tuple(history.loss[:WIDGET_EPOCHS]))

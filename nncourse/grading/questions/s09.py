@@ -30,7 +30,7 @@ def _adam_no_correction(w, m, v, g, t, lr, beta1, beta2, eps):
 
 
 def valley_converges(lr) -> tuple[bool, str]:
-    """Momentum (μ = 0.9) on C = ½(x² + 25y²) from (−4, 1): is ‖θ‖ < 1e-3 after 200 steps?"""
+    """Momentum (μ = 0.9) on f(θ) = ½(θ1² + 25·θ2²) from θ = (−4, 1): is ‖θ‖ < 1e-3 after 200 steps?"""
     lr, problem = learning_rate(lr)
     if lr is None:
         return False, problem
@@ -41,7 +41,7 @@ def valley_converges(lr) -> tuple[bool, str]:
             theta = theta - lr * v
     size = float(np.linalg.norm(theta))
     if not math.isfinite(size) or size > 5:
-        return False, f"lr = {lr:g} diverges along the steep direction (y): try a smaller lr"
+        return False, f"lr = {lr:g} diverges along the steep direction (θ2): try a smaller lr"
     if size >= 1e-3:
         return False, f"lr = {lr:g} is too slow: after 200 steps ‖θ‖ = {size:.2e}; try a larger lr"
     return True, f"lr = {lr:g} converges: after 200 steps ‖θ‖ = {size:.1e}"
