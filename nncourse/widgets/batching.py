@@ -74,22 +74,16 @@ def loss_per_update(net: Network, X, Y, batch_size: int | None, n_updates: int, 
     (``np.random.default_rng(seed).permutation`` per epoch) and cuts it into consecutive batches.
     """
     X, Y, loss = net.check_data(X, Y, loss)
-    n = X.shape[0]
-    b = n if batch_size is None else int(batch_size)
-    opt, rng = SGD(lr), np.random.default_rng(seed)
     batch_losses, train_losses = [], []
-    while len(batch_losses) < n_updates:
-        order = rng.permutation(n)
-        for first in range(0, n, b):
-            if len(batch_losses) == n_updates:
-                break
-            idx = order[first : first + b]
-            zs, acts = net._trace(X[idx])
-            value, grad_out = loss.value_and_grad(acts[-1], Y[idx])
-            dWs, dbs = net._backward(zs, acts, grad_out)
-            opt.step(net.weights + net.biases, dWs + dbs)
-            batch_losses.append(value)
-            train_losses.append(loss.fn(net._trace(X)[1][-1], Y))
+
+    def record(update: int, batch_loss: float) -> bool:
+        batch_losses.append(batch_loss)
+        train_losses.append(net.loss(X, Y, loss))
+        return update + 1 == n_updates  # True stops training
+
+    per_epoch = -(-X.shape[0] // (batch_size or X.shape[0]))  # batches in one epoch, rounded up
+    train(net, X, Y, loss, SGD(lr), epochs=-(-n_updates // per_epoch), batch_size=batch_size, seed=seed,
+          on_batch=record)
     return np.array(batch_losses), np.array(train_losses)
 
 
