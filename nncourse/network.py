@@ -27,7 +27,7 @@ INITS = ("auto", "xavier", "he")
 
 @dataclass(frozen=True)
 class BackwardSteps:
-    """The two steps ``Network._backward`` takes in each layer; the defaults are backpropagation.
+    """The two steps ``Network.backprop`` takes in each layer; the defaults are backpropagation.
 
     For teaching only, the flags plant the classic mistakes that a gradient check or an
     exercise's feedback must catch: ``hidden_prime=False`` drops f'(z^(l)) in the hidden layers,
@@ -123,15 +123,16 @@ class Network:
         return self.trace(X)[1][-1]
 
     def trace(self, X) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Forward pass keeping every layer: ``(zs, activations)``.
+        """Forward pass keeping every layer, after checking X: ``(zs, activations)``.
 
-        ``activations[0]`` is ``X``; ``zs[l]`` and ``activations[l + 1]``
-        are the weighted input and output of weight layer ``l``.
+        ``activations[l]`` is a^(l) (``activations[0]`` is ``X``) and ``zs[l-1]`` is z^(l).
         """
         self.check_parameters()
-        return self._trace(as_matrix(X, "X", self.sizes[0]))
+        return self.feedforward(as_matrix(X, "X", self.sizes[0]))
 
-    def _trace(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def feedforward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """:meth:`trace` without the input checks, for loops that checked their data once
+        (``check_data``). X: (batch, n_in) float64; returns ``(zs, activations)``."""
         zs, activations = [], [X]
         for layer, (W, b) in enumerate(zip(self.weights, self.biases)):
             z = activations[-1] @ W.T + b
@@ -141,7 +142,7 @@ class Network:
 
     # -- backward --------------------------------------------------------
 
-    def _backward(self, zs, activations, grad_out, steps: BackwardSteps = BACKPROP):
+    def backprop(self, zs, activations, grad_out, steps: BackwardSteps = BACKPROP):
         """Backpropagate ∂C/∂a^(L) of the output through every layer (rows are examples).
 
         δ^(L) = ∂C/∂a^(L) ⊙ f'(z^(L));   δ^(l) = (δ^(l+1) W^(l+1)) ⊙ f'(z^(l)).
@@ -167,13 +168,13 @@ class Network:
         ``weights[l]`` and ``dbs[l]`` the shape of ``biases[l]``.
         """
         X, Y, loss = self.check_data(X, Y, loss)
-        zs, activations = self._trace(X)
-        return self._backward(zs, activations, loss.grad(activations[-1], Y))
+        zs, activations = self.feedforward(X)
+        return self.backprop(zs, activations, loss.grad(activations[-1], Y))
 
     def loss(self, X, Y, loss: str | Loss = "mse") -> float:
         """Value of ``loss`` on the batch (X, Y)."""
         X, Y, loss = self.check_data(X, Y, loss)
-        return loss.fn(self._trace(X)[1][-1], Y)
+        return loss.fn(self.feedforward(X)[1][-1], Y)
 
     def predict(self, X) -> np.ndarray:
         """Class predictions, shape (batch,): the index of the largest output, or output > 0.5

@@ -136,7 +136,7 @@ def _record(history, run, mean_loss, acc, validation, epoch):
     if validation is None:
         return
     X_val, Y_val = validation
-    out_val = run.net._trace(X_val)[1][-1]
+    out_val = run.net.feedforward(X_val)[1][-1]
     history.val_loss.append(run.loss.fn(out_val, Y_val))
     if run.loss.classifies:
         history.val_accuracy.append(accuracy(out_val, Y_val, run.loss.takes_logits))
@@ -171,7 +171,7 @@ class _Run:
         labels = labels[order] if labels is not None else None
         for first in range(0, len(order), self.batch_size):
             xb, yb = X[first : first + self.batch_size], Y[first : first + self.batch_size]
-            zs, activations = self.net._trace(xb)
+            zs, activations = self.net.feedforward(xb)
             batch_loss, grad_out = self.loss.value_and_grad(activations[-1], yb)
             if not math.isfinite(batch_loss):
                 raise DivergenceError(
@@ -184,7 +184,7 @@ class _Run:
             if labels is not None:
                 predicted = predicted_classes(activations[-1], self.loss.takes_logits)
                 correct += np.count_nonzero(predicted == labels[first : first + self.batch_size])
-            dWs, dbs = self.net._backward(zs, activations, grad_out)
+            dWs, dbs = self.net.backprop(zs, activations, grad_out)
             self.opt.step(self.net.weights + self.net.biases, dWs + dbs)
             self.updates += 1
             if self.on_batch is not None and self.on_batch(self.updates - 1, batch_loss) is True:

@@ -83,7 +83,7 @@ def test_bugs_are_caught_by_the_check():
     ],
 )
 def test_network_backward_steps_plant_each_mistake_where_expected(flags, wrong):
-    # Network._backward's teaching hook (used by gradients_batched and the s06/s07 feedback):
+    # Network.backprop's teaching hook (used by gradients_batched and the s06/s07 feedback):
     # the default is backprop (finite differences agree), each flag breaks exactly the layers it should
     from nncourse.gradcheck import gradient_check
     from nncourse.losses import get_loss
@@ -92,8 +92,8 @@ def test_network_backward_steps_plant_each_mistake_where_expected(flags, wrong):
     net, X, Y = small_problem([2, 3, 3, 3], "mse")
     zs, acts = net.trace(X)
     grad_out = get_loss("mse").grad(acts[-1], Y)
-    assert max(gradient_check(net, X, Y, "mse", grads=net._backward(zs, acts, grad_out)).values()) < 1e-6
-    report = gradient_check(net, X, Y, "mse", grads=net._backward(zs, acts, grad_out, BackwardSteps(**flags)))
+    assert max(gradient_check(net, X, Y, "mse", grads=net.backprop(zs, acts, grad_out)).values()) < 1e-6
+    report = gradient_check(net, X, Y, "mse", grads=net.backprop(zs, acts, grad_out, BackwardSteps(**flags)))
     assert {key for key, err in report.items() if err > 1e-2} == wrong, report
     assert all(err < 1e-6 for key, err in report.items() if key not in wrong), report
 

@@ -126,7 +126,7 @@ def gradients_batched(net: Network, X, Y, loss: str | Loss = "mse", bug: str | N
 
     Δ^(L) = ∂C/∂A ⊙ σ'(Z^(L));  Δ^(l) = (Δ^(l+1) W^(l+1)) ⊙ σ'(Z^(l));
     ∂C/∂W^(l) = Δ^(l)ᵀ A^(l−1)  (n_l, n_{l−1});  ∂C/∂b^(l) = Σ_rows Δ^(l)  (n_l,).
-    These are exactly the lines of ``Network._backward``, which this calls.
+    These are exactly the lines of ``Network.backprop``, which this calls.
 
     ``bug`` plants a mistake, to be caught by a gradient check:
     ``"no_sigma_prime"`` drops the σ'(Z^(l)) factor in the hidden layers;
@@ -136,8 +136,8 @@ def gradients_batched(net: Network, X, Y, loss: str | Loss = "mse", bug: str | N
     if bug not in BUGS:
         raise ValueError(f"bug must be one of {BUGS}; got {bug!r}.")
     X, Y, loss = _setup(net, X, Y, loss)
-    zs, acts = net._trace(X)
-    return net._backward(zs, acts, loss.grad(acts[-1], Y), BUG_STEPS[bug])
+    zs, acts = net.feedforward(X)
+    return net.backprop(zs, acts, loss.grad(acts[-1], Y), BUG_STEPS[bug])
 
 
 def check_against_numeric(grads: Grads, net: Network, X, Y, loss: str | Loss = "mse",

@@ -67,8 +67,8 @@ def sigmoid_backprop(X, T, Ws, bs, steps: BackwardSteps = BACKPROP):
     net = Network([Ws[0].shape[1]] + [W.shape[0] for W in Ws], activation="sigmoid", seed=0)
     net.weights, net.biases = Ws, [np.asarray(b, dtype=float) for b in bs]
     X, T, loss = net.check_data(X, T, "half_sse")
-    zs, activations = net._trace(X)
-    return net._backward(zs, activations, loss.grad(activations[-1], T), steps)
+    zs, activations = net.feedforward(X)
+    return net.backprop(zs, activations, loss.grad(activations[-1], T), steps)
 
 
 # The backprop mistakes that sections 06 and 07 diagnose: (name, what to fix, the broken steps).
