@@ -1,6 +1,7 @@
 """How long does `nncourse grade` take for a class's worth of submissions?
 
     python benchmarks/grading_speed.py [--jobs 2]
+    python benchmarks/grading_speed.py --sandbox-cost [--copies 6]
 
 Builds the test suite's set of section-06 submissions (tests/test_grading.py:
 correct, wrong, one per named mistake, infinite loops, sys.exit, os._exit,
@@ -8,6 +9,11 @@ numpy patched, check redefined, a corrupt file, a renamed file, ...: 30 and
 more), grades them with the command an instructor runs, and prints the wall
 time, the time per submission and the slowest submissions. The adversarial
 ones dominate: each infinite loop costs a cell timeout.
+
+``--sandbox-cost`` grades ``--copies`` copies of the instructor's section-06
+solution one at a time (``--jobs 1``), once in the bubblewrap sandbox (the
+default) and once with ``--no-sandbox``, and prints the time per submission
+both ways (wall time of the command, and the kernels' own run time).
 """
 
 from __future__ import annotations
@@ -26,10 +32,42 @@ sys.path.insert(0, str(ROOT / "tests"))
 from test_grading import CELL_TIMEOUT, build_submissions  # noqa: E402  (the tests' own submissions)
 
 
+def sandbox_cost(copies: int) -> None:
+    """Time per submission with the sandbox and without it (one kernel at a time)."""
+    from test_grading import submission
+
+    text = submission()
+    for mode in ([], ["--no-sandbox"]):
+        with tempfile.TemporaryDirectory() as tmp:
+            subs, out = Path(tmp) / "submissions", Path(tmp) / "out" / "gradebook.csv"
+            subs.mkdir()
+            for i in range(copies):
+                (subs / f"copy_{i}.ipynb").write_text(text)
+            command = [sys.executable, "-m", "nncourse.cli", "grade", "06", str(subs), "-o", str(out),
+                       "--jobs", "1", "--no-progress", *mode]
+            start = time.perf_counter()
+            proc = subprocess.run(command, capture_output=True, text=True)
+            seconds = time.perf_counter() - start
+            if proc.returncode != 0:
+                sys.exit(proc.stderr[-3000:])
+            with out.open(newline="") as f:
+                rows = list(csv.DictReader(f))
+        assert all(float(r["total"]) == float(r["max"]) for r in rows), rows
+        kernel = sum(float(r["seconds"]) for r in rows) / len(rows)
+        label = "--no-sandbox" if mode else "sandbox     "
+        print(f"{label}: {seconds / copies:.2f} s per submission (wall, {copies} copies, 1 job); "
+              f"kernel run {kernel:.2f} s per submission")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="kernels in parallel (default 2, one per core here)")
+    parser.add_argument("--sandbox-cost", action="store_true", help="time per submission with vs without sandbox")
+    parser.add_argument("--copies", type=int, default=6, help="submissions per mode for --sandbox-cost")
     args = parser.parse_args()
+    if args.sandbox_cost:
+        sandbox_cost(args.copies)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         subs, out = Path(tmp) / "submissions", Path(tmp) / "out" / "gradebook.csv"
         subs.mkdir()
@@ -37,7 +75,7 @@ def main() -> None:
         build_submissions(subs, out)
         n = sum(1 for p in subs.rglob("*") if p.is_file())
         command = [sys.executable, "-m", "nncourse.cli", "grade", "06", str(subs), "-o", str(out),
-                   "--cell-timeout", str(CELL_TIMEOUT), "--timeout", "60", "--jobs", str(args.jobs)]
+                   "--cell-timeout", str(CELL_TIMEOUT), "--timeout", "60", "--jobs", str(args.jobs), "--no-progress"]
         start = time.perf_counter()
         proc = subprocess.run(command, capture_output=True, text=True)
         seconds = time.perf_counter() - start

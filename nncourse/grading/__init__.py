@@ -7,6 +7,9 @@
 - ``feedback``: ``Checker`` with ``check("q3")`` and ``hint("q3")`` for the notebook
 - ``markers``: solution markers and stubs; ``release``: source -> student notebooks
 - ``probe``, ``runner``: run a submission in a fresh kernel and read its answers back as data
+- ``sandbox``: the bubblewrap sandbox each graded kernel runs in; ``public``: the public
+  question data ``check()`` uses there (the banks are hidden from the kernel)
+- ``integrity``: fingerprint of the environment, checked after each submission
 - ``grade``: a folder of submissions -> gradebook CSV; ``commands``: the CLI
 """
 

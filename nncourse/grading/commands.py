@@ -43,19 +43,59 @@ def grade_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespa
     parser.add_argument("--cell-timeout", type=float, default=10, help="seconds per cell (default: 10)")
     parser.add_argument("--timeout", type=float, default=120, help="seconds per notebook (default: 120)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run kernels WITHOUT the bubblewrap sandbox (unsafe for untrusted notebooks; warns every run)",
+    )
+    parser.add_argument("--memory", type=int, default=2048, help="address-space cap per kernel, MB (default: 2048)")
+    parser.add_argument(
+        "--processes", type=int, default=64, help="tasks (processes + threads) per kernel (default: 64)"
+    )
 
     def run(args: argparse.Namespace) -> int:
-        from .grade import grade
+        import sys
+        import warnings
 
-        rows = grade(
-            args.section,
-            args.folder,
-            args.out,
-            jobs=args.jobs,
-            cell_timeout=args.cell_timeout,
-            notebook_timeout=args.timeout,
-            progress=not args.no_progress,
-        )
+        from . import sandbox
+        from .grade import TaintedEnvironment, grade
+
+        if args.no_sandbox:
+            print(
+                "WARNING: grading WITHOUT a sandbox (--no-sandbox): every notebook runs with your permissions "
+                "and can read the solutions, change your files and leave processes behind.",
+                file=sys.stderr,
+                flush=True,
+            )
+        else:
+            ok, why = sandbox.available()
+            if not ok:
+                print(f"nncourse grade: refusing to grade without a sandbox. {why}", file=sys.stderr)
+                return 2
+        limits = sandbox.Limits(memory_mb=args.memory, processes=args.processes)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the --no-sandbox warning was printed above
+                rows = grade(
+                    args.section,
+                    args.folder,
+                    args.out,
+                    jobs=args.jobs,
+                    cell_timeout=args.cell_timeout,
+                    notebook_timeout=args.timeout,
+                    progress=not args.no_progress,
+                    sandboxed=not args.no_sandbox,
+                    limits=limits,
+                )
+        except TaintedEnvironment as err:
+            print(f"nncourse grade: STOPPED: {err}", file=sys.stderr)
+            return 3
+        if not args.no_sandbox:
+            print(
+                f"sandbox: bubblewrap; memory {limits.memory_mb} MB per kernel; processes "
+                f"{sandbox.process_cap(limits)}",
+                file=sys.stderr,
+            )
         print(f"graded {len(rows)} submission(s) -> {args.out}")
         for r in rows:
             print(f"  {r.total:6g}/{r.max_points:g}  {r.status:11}  {r.submission}")

@@ -3,15 +3,24 @@
 ``grade(section, folder, out)``:
 
 1. reads every file under ``folder`` into memory first (hidden files and
-   checkpoints skipped), so submissions are only ever read, and a notebook
-   that writes to another file cannot change what is graded;
-2. runs each one in its own fresh kernel (``runner.run_submission``), ``jobs``
-   at a time, each in a separate worker process, with a progress bar on stderr;
+   checkpoints skipped; a symlink, FIFO or other non-regular file gets a
+   ``refused`` row without being read), so submissions are only ever read;
+2. runs each one in its own fresh kernel (``runner.run_submission``), by
+   default inside the bubblewrap sandbox (``sandbox.py``), ``jobs`` at a time,
+   each in a worker process of its own (its own process group, killed with the
+   grader); a watchdog here kills a worker's whole process group at its deadline,
+   whatever state it is in (stopped, hung);
 3. judges the answers in THIS process with ``judge.evaluate`` on the public
    cases (from the question bank) and the hidden cases (from the source
    notebook): the expected values are computed here, with this numpy;
-4. writes the CSV once, at the end, atomically (temp file + rename), so a
-   submission that wrote to the gradebook's path has no effect (it is noted).
+4. after each submission, checks that the environment (package, site-packages,
+   kernel specs, IPython startup files, source, submissions; ``integrity.py``)
+   is unchanged, else stops (``TaintedEnvironment``), and rewrites the CSV
+   atomically (temp file + rename), so a killed run keeps the rows it had.
+
+Every text a submission controls (its file name, exception messages, notes) is
+cleaned by ``clean``: control characters removed, truncated, and escaped against
+spreadsheet formula injection.
 
 CSV columns: ``submission, <q1>, <q2>, ..., total, max, status, notes, sha256, seconds``
 (sha256: the first 12 hex digits of the file graded; seconds: its kernel's run time). A
@@ -26,17 +35,44 @@ import hashlib
 import io
 import multiprocessing
 import os
+import signal
+import stat
 import sys
 import tempfile
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+import time
+import unicodedata
+import warnings
 from dataclasses import dataclass
+from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
-from . import probe
+from . import integrity, probe, sandbox
 from .judge import evaluate
-from .runner import RunResult, run_submission
+from .runner import Box, RunResult, run_submission
 from .spec import Question, bank
+
+MAX_TEXT = 300  # characters of any one text a submission controls
+MAX_NOTES = 2000  # characters of a row's notes
+MAX_FILE = 50 * 2**20  # bytes: a larger "notebook" is refused unread
+WATCHDOG_GRACE = 60.0  # seconds past --timeout before the watchdog kills a worker
+
+
+class TaintedEnvironment(RuntimeError):
+    """Something outside a submission's scratch folder changed while it was graded."""
+
+
+def clean(text: object, limit: int = MAX_TEXT) -> str:
+    """A submission-controlled text made safe for a CSV cell and a terminal: control and
+    format characters removed (newlines become spaces), at most ``limit`` characters, and a
+    leading ``= + - @`` (which a spreadsheet would run as a formula) escaped with a quote."""
+    text = "".join(
+        " " if ch in "\n\r\t" else ch for ch in str(text) if ch in "\n\r\t" or unicodedata.category(ch)[0] != "C"
+    )
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    if text[:1] in ("=", "+", "-", "@"):
+        text = "'" + text
+    return text
 
 
 @dataclass
@@ -75,20 +111,52 @@ def resolve(section_or_source: str) -> tuple[str, Path]:
     return sid, source_path(sid)
 
 
-def collect(folder: Path, exclude: list[Path]) -> list[tuple[str, bytes]]:
-    """Every submission file under ``folder`` as (relative path, bytes), sorted by path."""
+REFUSED = "refused"  # collect() puts this in place of the bytes of a file it did not read
+
+
+def _read_regular(path: Path) -> bytes | str:
+    """The bytes of a regular file, or why it was refused (read without following a symlink)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        return f"not a regular file ({err.strerror})"
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return "not a regular file"
+        if st.st_size > MAX_FILE:
+            return f"larger than {MAX_FILE // 2**20} MB"
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(MAX_FILE + 1)
+    finally:
+        os.close(fd)
+
+
+def collect(folder: Path, exclude: list[Path]) -> list[tuple[str, bytes | tuple[str, str]]]:
+    """Every submission file under ``folder`` as (relative path, bytes), sorted by path.
+
+    A symlink, a FIFO, a device or another non-regular entry (symlinked folders
+    included) is not read: it appears as (relative path, ("refused", why))."""
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder of submissions.")
     skip = {p.resolve() for p in exclude}
-    files = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if not path.is_file() or path.resolve() in skip:
-            continue
-        if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
-            continue
-        files.append((rel.as_posix(), path.read_bytes()))
-    return files
+    files: list[tuple[str, bytes | tuple[str, str]]] = []
+    for top, dirs, names in os.walk(folder, followlinks=False):
+        rel_top = Path(top).relative_to(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+        for name in sorted([*names, *[d for d in dirs if os.path.islink(os.path.join(top, d))]]):
+            rel = rel_top / name
+            if name.startswith(".") or any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
+                continue
+            path = Path(top) / name
+            if not path.is_symlink() and path.resolve() in skip:
+                continue
+            if path.is_symlink():
+                files.append((rel.as_posix(), (REFUSED, "a symbolic link (not followed, not read)")))
+                continue
+            data = _read_regular(path)
+            files.append((rel.as_posix(), data if isinstance(data, bytes) else (REFUSED, data)))
+    return sorted(files, key=lambda f: f[0])
 
 
 def score(
@@ -106,7 +174,7 @@ def score(
         outcomes = result.outcomes.get(q.id)
         if outcomes is None:
             points[q.id] = 0.0
-            if result.status != "unreadable":
+            if result.status not in ("unreadable", "refused"):
                 notes.append(f"{q.id}: {result.probe_problems.get(q.id, 'no answer came back')}")
             continue
         try:
@@ -117,25 +185,26 @@ def score(
             continue
         points[q.id] = v.points
         if v.status != "pass":
-            notes.append(f"{q.id}: {v.message}")
+            notes.append(f"{q.id}: {clean(v.message)}")
     if result.gradebook_changed:
-        notes.append("the gradebook file changed while this notebook ran (ignored: it is written at the end)")
+        notes.append("the gradebook file changed while this notebook ran (ignored)")
     total = round(sum(p for p in points.values() if p is not None), 2)
     max_points = sum(q.points for q in questions if q.kind != "manual")
     return Row(
-        name,
+        clean(name),
         points,
         total,
         max_points,
         result.status,
-        " | ".join(notes),
-        hashlib.sha256(data).hexdigest()[:12],
+        clean(" | ".join(clean(n) for n in notes), MAX_NOTES),
+        "" if result.status == "refused" else hashlib.sha256(data).hexdigest()[:12],
         round(result.seconds, 1),
     )
 
 
-def write_csv(path: Path, rows: list[Row], questions: list[Question]) -> None:
-    """Write the gradebook atomically: a temp file in the same folder, then a rename."""
+def write_csv(path: Path, rows: list[Row], questions: list[Question]) -> bytes:
+    """Write the gradebook atomically: a temp file in the same folder, then a rename.
+    Returns the bytes written."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["submission", *[q.id for q in questions], "total", "max", "status", "notes", "sha256", "seconds"])
@@ -150,6 +219,7 @@ def write_csv(path: Path, rows: list[Row], questions: list[Question]) -> None:
         f.write(buf.getvalue())
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
+    return buf.getvalue().encode("utf-8")
 
 
 def write_answers(path: Path, submissions: list[tuple[str, RunResult]], questions: list[Question]) -> None:
@@ -159,8 +229,9 @@ def write_answers(path: Path, submissions: list[tuple[str, RunResult]], question
     for q in manual:
         lines += [f"## {q.id}: {q.title} ({q.points:g} points)", ""]
         for name, result in submissions:
-            answer = result.answers.get(q.id, "").strip() or "_(no answer cell found)_"
-            lines += [f"### {name}", "", answer, ""]
+            answer = result.answers.get(q.id, "").strip()[:20_000] or "_(no answer cell found)_"
+            lines += [f"### {clean(name)}", "", answer, ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
@@ -168,46 +239,92 @@ def write_answers(path: Path, submissions: list[tuple[str, RunResult]], question
     os.replace(tmp, path)
 
 
-def _run_pool(files: list[tuple[str, bytes]], args: tuple, jobs: int, bar) -> dict[str, RunResult]:
-    """``run_submission(data, *args)`` for every file, ``jobs`` worker processes at a time.
+def _die_with_parent(parent: int) -> None:
+    """Linux: SIGKILL this process when its parent (the grader) dies, however it dies."""
+    try:
+        import ctypes
 
-    A notebook can kill the process that grades it, which breaks the whole pool.
-    Only ``jobs`` files are ever in flight, so at most that many are hit: they are
-    rerun one by one, each in a fresh pool of its own, and a new pool takes the rest.
-    """
-    results: dict[str, RunResult] = {}
-    queue, suspects = list(files), []
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # not Linux: the watchdog and atexit still stop workers
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker(conn, parent: int, data: bytes, args: tuple, box: Box) -> None:
+    """Grade one submission in this (spawned) process and send the RunResult back."""
+    os.setsid()  # a process group of its own: the watchdog kills it whole
+    _die_with_parent(parent)
+    try:
+        result = run_submission(data, *args, box=box)
+    except Exception as err:  # a bug in the grader: report it in the row
+        result = RunResult(status="grader-error", notes=[f"{type(err).__name__}: {str(err)[:300]}"])
+    conn.send(result)
+    conn.close()
+
+
+def _kill_group(process) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+    try:
+        process.kill()
+    except Exception:
+        pass
+    process.join(10)
+
+
+def _run_all(files: list[tuple[str, bytes]], args: tuple, box: Box, jobs: int, limit: float, on_result) -> None:
+    """``run_submission(data, *args)`` for every file, each in a fresh worker process, at most
+    ``jobs`` at a time; ``on_result(name, data, result)`` is called as each one finishes.
+
+    A watchdog (this loop) kills a worker's process group ``limit`` seconds after it started,
+    whatever it is doing (a SIGSTOP'd or hung worker included); with the sandbox, the
+    kernel dies with its worker (``bwrap --die-with-parent``). A worker that dies without
+    a result (a notebook killed it) gets a ``grader-error`` row. If this process stops
+    (an exception, Ctrl-C, or it is killed), every worker is killed too."""
     context = multiprocessing.get_context("spawn")
-    while queue:
-        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
-            running: dict = {}
-            broken = False
-            while (queue or running) and not broken:
-                while queue and len(running) < max(1, jobs):
-                    name, data = queue.pop(0)
-                    running[pool.submit(run_submission, data, *args)] = (name, data)
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    name, data = running.pop(future)
-                    try:
-                        results[name] = future.result()
-                        if bar is not None:
-                            bar.update(1)
-                    except BrokenProcessPool:
-                        suspects.append((name, data))
-                        broken = True
-                    except Exception as err:  # a bug in the grader: report it in the row, go on
-                        results[name] = RunResult(status="grader-error", notes=[f"{type(err).__name__}: {err}"])
-            suspects += list(running.values()) if broken else []
-    for name, data in suspects:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            try:
-                results[name] = pool.submit(run_submission, data, *args).result()
-            except BrokenProcessPool:
-                results[name] = RunResult(status="grader-error", notes=["the notebook killed its grading process"])
-        if bar is not None:
-            bar.update(1)
-    return results
+    queue = list(files)
+    running: dict = {}
+    try:
+        while queue or running:
+            while queue and len(running) < max(1, jobs):
+                name, data = queue.pop(0)
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_worker, args=(send, os.getpid(), data, args, box), daemon=True, name=f"grade {name}"
+                )
+                process.start()
+                send.close()
+                running[receive] = (name, data, process, time.monotonic() + limit)
+            for conn in wait_for(list(running), timeout=0.5):
+                name, data, process, _ = running.pop(conn)
+                try:
+                    result = conn.recv()
+                except (EOFError, OSError):
+                    result = RunResult(status="grader-error", notes=["the notebook killed its grading process"])
+                conn.close()
+                _kill_group(process)
+                on_result(name, data, result)
+            now = time.monotonic()
+            for conn, (name, data, process, deadline) in list(running.items()):
+                if now > deadline:
+                    running.pop(conn)
+                    _kill_group(process)
+                    conn.close()
+                    result = RunResult(
+                        status="timeout",
+                        notes=[f"stopped by the grader's watchdog after {limit:.0f} s (the notebook's process hung)"],
+                    )
+                    on_result(name, data, result)
+    finally:
+        for *_, process, _deadline in running.values():
+            _kill_group(process)
+
+
+def _refused(why: str) -> RunResult:
+    return RunResult(status="refused", notes=[f"refused: {why}"])
 
 
 def grade(
@@ -218,23 +335,87 @@ def grade(
     cell_timeout: float = 10,
     notebook_timeout: float = 120,
     progress: bool = True,
+    sandboxed: bool = True,
+    limits: sandbox.Limits | None = None,
 ) -> list[Row]:
-    """Grade every file in ``folder`` and write the gradebook CSV ``out``; return its rows."""
+    """Grade every file in ``folder`` and write the gradebook CSV ``out``; return its rows.
+
+    ``sandboxed`` (default) runs each kernel in the bubblewrap sandbox and refuses to
+    grade (RuntimeError, saying how to get one) if none can be made here. Raises
+    ``TaintedEnvironment`` if the environment changes during the run; the gradebook
+    then holds only the rows graded before the change."""
     from tqdm import tqdm
 
+    folder = Path(folder)
+    if sandboxed:
+        ok, why = sandbox.available()
+        if not ok:
+            raise RuntimeError(why)
+    else:
+        warnings.warn(
+            "grading WITHOUT a sandbox (--no-sandbox): each notebook runs with your permissions and can "
+            "read the solutions, change files you can change, and leave processes behind. "
+            "Use this only on a throwaway machine or account.",
+            stacklevel=2,
+        )
     section, source = resolve(section_or_source)
     questions = list(bank(section).values())
     hidden = probe.hidden_cases(source)
     cases = {q.id: list(q.cases) + hidden.get(q.id, []) for q in questions if q.kind != "manual"}
     out = Path(out).resolve()
     answers_path = out.with_name(f"{out.stem}_answers.md")
-    files = collect(Path(folder), exclude=[out, answers_path])
+    files = collect(folder, exclude=[out, answers_path])
+    hide = (str(folder.resolve()), str(out.parent), str(Path(source).resolve().parent))
+    box = Box(sandboxed=sandboxed, hide=hide, limits=limits or sandbox.Limits())
+    watch = [Path(source).resolve(), folder.resolve()]
+    baseline_full = integrity.fingerprint(watch)
+    baseline = integrity.fingerprint(watch, full=False)
     bar = tqdm(total=len(files), desc=f"grading section {section}", unit="nb", file=sys.stderr, disable=not progress)
-    args = (section, cases, cell_timeout, notebook_timeout, out)
-    results = _run_pool(files, args, jobs, bar)
-    bar.close()
-    rows = [score(name, data, results[name], questions, section, cases) for name, data in files]
-    write_csv(out, rows, questions)
-    if any(q.kind == "manual" for q in questions):
-        write_answers(answers_path, [(name, results[name]) for name, _ in files], questions)
-    return rows
+    results: dict[str, RunResult] = {}
+    rows: dict[str, Row] = {}
+    written: list[bytes] = []  # what this run last wrote to ``out``
+
+    def record(name: str, data, result: RunResult) -> None:
+        changed = integrity.changes(baseline, integrity.fingerprint(watch, full=False))
+        if changed:
+            also = " (or a notebook graded at the same time)" if jobs > 1 else ""
+            raise TaintedEnvironment(
+                f"the grading environment changed while {clean(name)!r} was graded{also}: "
+                + "; ".join(changed)
+                + f". Grading stopped; {out} holds only the {len(rows)} row(s) graded before. "
+                "Restore the environment (reinstall the package and venv) before grading again."
+            )
+        if written and (not out.exists() or out.read_bytes() != written[0]):
+            raise TaintedEnvironment(
+                f"the gradebook {out} was changed by someone else while {clean(name)!r} was graded. Grading stopped."
+            )
+        results[name] = result
+        raw = data if isinstance(data, bytes) else b""
+        rows[name] = score(name, raw, result, questions, section, cases)
+        written[:] = [write_csv(out, [rows[n] for n in sorted(rows)], questions)]
+        if any(q.kind == "manual" for q in questions):
+            write_answers(answers_path, [(n, results[n]) for n in sorted(results)], questions)
+        bar.update(1)
+
+    todo = []
+    for name, data in files:
+        if isinstance(data, tuple):
+            record(name, data, _refused(data[1]))
+        else:
+            todo.append((name, data))
+    args = (section, cases, cell_timeout, notebook_timeout, None)
+    try:
+        _run_all(todo, args, box, jobs, notebook_timeout + WATCHDOG_GRACE, record)
+    finally:
+        bar.close()
+    if not files:
+        write_csv(out, [], questions)
+    changed = integrity.changes(baseline_full, integrity.fingerprint(watch))
+    if changed:
+        aside = out.with_name(out.name + ".tainted")
+        os.replace(out, aside)
+        raise TaintedEnvironment(
+            "the grading environment changed during the run: " + "; ".join(changed) + f". The gradebook was moved "
+            f"to {aside}: do not trust it. Restore the environment (reinstall the venv) and grade again."
+        )
+    return [rows[n] for n in sorted(rows)]

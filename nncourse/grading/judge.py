@@ -68,6 +68,9 @@ def to_py(data: Any) -> Any:
 
 def expected_output(fn, question: Question, case: dict) -> Any:
     """``fn(**case)`` (or ``fn()`` for a value question) passed through the wire, as a learner's would be."""
+    lookup = getattr(fn, "lookup", None)  # public.Table: precomputed public expectations
+    if lookup is not None:
+        return to_py(lookup(case))
     args = wire.decode_args(case, question.lists, question.functions)
     return to_py(wire.encode(fn(**args)))
 
@@ -101,8 +104,9 @@ def compare(expected: Any, got: Any, rtol: float, atol: float) -> str | None:
             return f"expected numbers of shape {exp_arr.shape}, got {_describe(got)}"
         if got_arr.shape != exp_arr.shape:
             return f"expected shape {exp_arr.shape}, got shape {got_arr.shape}"
-        if not np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol, equal_nan=False):
-            bad = np.argwhere(~np.isclose(got_arr, exp_arr, rtol=rtol, atol=atol)).tolist()
+        # nan matches nan, so a known mistake that yields nan (an overflow) can be named
+        if not np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol, equal_nan=True):
+            bad = np.argwhere(~np.isclose(got_arr, exp_arr, rtol=rtol, atol=atol, equal_nan=True)).tolist()
             where = f" at index {tuple(bad[0])}" if exp_arr.ndim else ""
             e = exp_arr[tuple(bad[0])] if exp_arr.ndim else exp_arr
             g = got_arr[tuple(bad[0])] if exp_arr.ndim else got_arr
@@ -232,7 +236,12 @@ def judge_case(q: Question, case: dict, outcome: dict) -> tuple[str, str, str | 
             _VALIDATED[key] = q.validate(got)
         ok, message = _VALIDATED[key]
         return ("pass" if ok else "wrong"), message, None
-    expected = expected_output(q.reference, q, case)
+    try:
+        expected = expected_output(q.reference, q, case)
+    except KeyError:  # public expectations only (grading sandbox): a hidden case is judged by the grader
+        if not hasattr(q.reference, "lookup"):
+            raise
+        return "error", "this case is checked when your notebook is graded", None
     reason = compare(expected, got, q.rtol, q.atol)
     if reason is None:
         return "pass", "correct", None

@@ -12,6 +12,11 @@ executes everything with nbclient:
   replays the notebook without the cell that killed it (at most twice);
 - processes the kernel started are killed when it is shut down.
 
+By default the kernel runs in the bubblewrap sandbox of ``sandbox.py`` (private
+/tmp and HOME in its scratch folder, everything else read-only, the course
+repository, submissions and gradebook hidden, no network, memory and process
+caps, its own PID namespace); ``sandboxed=False`` runs a plain kernel.
+
 The result holds plain data only; judging happens in ``grade.py``.
 """
 
@@ -26,7 +31,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import probe
+from . import probe, sandbox
 from .spec import Question, bank
 
 MAX_RESTARTS = 2
@@ -58,8 +63,26 @@ def _kill_children(client) -> None:
         pass
 
 
+@dataclass
+class Box:
+    """How to start a kernel: in the sandbox (with these hidden folders and limits) or not."""
+
+    sandboxed: bool = True
+    hide: tuple[str, ...] = ()
+    limits: sandbox.Limits = field(default_factory=sandbox.Limits)
+    spec_root: Path | None = None
+    public_bank: Path | None = None
+
+
 def _execute(
-    nb, cells: list[int], skip: set[int], workdir: Path, cell_timeout: float, deadline: float, timed_out: set[int]
+    nb,
+    cells: list[int],
+    skip: set[int],
+    workdir: Path,
+    cell_timeout: float,
+    deadline: float,
+    timed_out: set[int],
+    box: Box | None = None,
 ) -> tuple[str, int | None, list[str]]:
     """Execute ``cells`` of ``nb`` in one fresh kernel. Returns (status, index of the
     cell that killed the kernel or None, notes); adds cells that ran over to ``timed_out``.
@@ -73,9 +96,16 @@ def _execute(
 
     notes: list[str] = []
     replies: list[tuple[int, str | None]] = []
+    km, cgroup = None, None
+    if box is not None and box.sandboxed:
+        assert box.spec_root is not None
+        cgroup = sandbox.new_cgroup(workdir.name)
+        hide = sandbox.hidden_paths([Path(h) for h in box.hide])  # the defaults, and the grader's folders
+        km = sandbox.kernel_manager(workdir, box.spec_root, hide, box.limits, box.public_bank, cgroup)
     client = NotebookClient(
         nb,
-        kernel_name="python3",
+        km=km,
+        kernel_name=sandbox.KERNEL_NAME if km is not None else "python3",
         timeout=int(cell_timeout),
         allow_errors=True,
         shutdown_kernel="immediate",
@@ -89,7 +119,7 @@ def _execute(
         ),
     )
     try:
-        with client.setup_kernel(stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL):
+        with client.setup_kernel(cleanup_kc=True, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL):
             try:
                 for index in cells:
                     if index in skip:
@@ -113,6 +143,16 @@ def _execute(
     except Exception as err:  # kernel failed to start, zmq trouble, ...
         notes.append(f"grader could not run the kernel: {type(err).__name__}: {str(err)[:200]}")
         return "kernel-died", None, notes
+    finally:
+        if km is not None:
+            try:
+                from jupyter_core.utils import run_sync
+
+                if km.has_kernel:
+                    run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # already gone
+                pass
+        sandbox.remove_cgroup(cgroup)
     return "ok", None, notes
 
 
@@ -150,9 +190,11 @@ def run_submission(
     cell_timeout: float = 10,
     notebook_timeout: float = 120,
     gradebook: Path | None = None,
+    box: Box | None = None,
 ) -> RunResult:
     """Execute a submission (its bytes) and return the probe outputs of every question of
-    ``section``; ``cases`` gives each question's cases (public and hidden)."""
+    ``section``; ``cases`` gives each question's cases (public and hidden). ``box`` says how
+    to start the kernel (default: the sandbox, hiding nothing beyond its defaults)."""
     import nbformat
 
     questions: list[Question] = list(bank(section).values())
@@ -181,7 +223,13 @@ def run_submission(
         probes[q.id] = len(code)
         code.append(nbformat.v4.new_code_cell(probe.probe_source(q, cases[q.id], nonce)))
     nb.cells = code
+    box = Box() if box is None else box
     workdir = Path(tempfile.mkdtemp(prefix="nncourse-grade-"))
+    private = Path(tempfile.mkdtemp(prefix="nncourse-grader-"))  # kernel spec, public data: not in the sandbox
+    if box.sandboxed:
+        from . import public
+
+        box = Box(True, box.hide, box.limits, private, public.write(section, private / "public.json"))
     before = _fingerprint(gradebook)
     try:
         deadline = start + notebook_timeout
@@ -191,7 +239,7 @@ def run_submission(
             for c in nb.cells:
                 c["outputs"] = []
             status, killer, notes = _execute(
-                nb, list(range(len(code))), skip, workdir, cell_timeout, deadline, timed_out
+                nb, list(range(len(code))), skip, workdir, cell_timeout, deadline, timed_out, box
             )
             result.notes += notes
             if status != "kernel-died" or killer is None or attempt == MAX_RESTARTS:
@@ -208,6 +256,7 @@ def run_submission(
             result.status = "kernel-died" if skip else status
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(private, ignore_errors=True)
     result.gradebook_changed = _fingerprint(gradebook) != before
     first_probe = min(probes.values(), default=len(code))
     for index, cell in enumerate(nb.cells[:first_probe]):

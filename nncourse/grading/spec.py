@@ -68,11 +68,34 @@ def bank(section_id: str) -> dict[str, Question]:
     try:
         module = importlib.import_module(f"nncourse.grading.questions.s{section_id}")
     except ModuleNotFoundError as err:
+        public = _public_bank(section_id)  # inside the grading sandbox the banks are hidden
+        if public is not None:
+            return public
         raise ValueError(f"No graded questions for section {section_id!r}.") from err
     questions = {q.id: q for q in module.QUESTIONS}
     if len(questions) != len(module.QUESTIONS):
         raise ValueError(f"Section {section_id} has two questions with the same id.")
     return questions
+
+
+def _public_bank(section_id: str) -> dict[str, Question] | None:
+    """The section's public question data (``public.load``) if the grading sandbox provides it."""
+    import json
+    import os
+
+    path = os.environ.get("NNCOURSE_PUBLIC_BANK")
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if str(data.get("section")) != str(section_id):
+        return None
+    from .public import load
+
+    return load(data)
 
 
 def learning_rate(value) -> tuple[float | None, str]:
