@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from .grading import commands as _grading
 
@@ -103,12 +104,54 @@ def _gradcheck(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace]
     return run
 
 
+def _site(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    parser.add_argument("-o", "--out", type=Path, default=Path("_site"), help="folder to write (default: _site)")
+
+    def run(args):
+        from . import site
+
+        report = site.build(args.out)
+        for line in report.warnings:
+            print(f"warning: {line}")
+        print(f"built {len(report.pages)} pages ({report.widgets} widget snapshots) into {report.out} "
+              f"in {report.seconds:.0f} s, {report.megabytes:.1f} MB")
+        return 0
+
+    return run
+
+
+def _launch(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    parser.add_argument(
+        "--write", action="store_true",
+        help="insert or refresh the Colab setup cell in every lecture and exercise source (then `nncourse release`)",
+    )
+
+    def run(args):
+        from . import launch, outline
+
+        settings = launch.load()
+        if args.write:
+            changed = launch.write_setup_cells()
+            for rel in changed:
+                print(f"changed {rel}: Colab setup cell written")
+            print(f"{len(changed)} notebook(s) changed" if changed else "nothing to change: setup cells are current")
+            return 0
+        for s in outline.load()[1]:
+            print(f"{s.id}  Binder {launch.binder_url(s.notebook, settings)}")
+            print(f"    Colab  {launch.colab_url(s.notebook, settings)}")
+        return 0
+
+    return run
+
+
 COMMANDS: dict[str, tuple[str, Callable]] = {
     "lab": ("open the course in JupyterLab", _lab),
     "outline": ("list the course's sections from course.yml", _outline),
     "gradcheck": ("check backprop against finite differences on a small network", _gradcheck),
     "release": ("make the student versions of the exercise notebooks", _grading.release_command),
     "grade": ("grade a folder of submitted exercise notebooks into a CSV", _grading.grade_command),
+    "site": ("build the course website (static HTML, offline) from course.yml", _site),
+    "launch": ("Binder and Colab links; --write puts the Colab setup cell into the notebooks", _launch),
 }
 
 

@@ -68,12 +68,29 @@ def section(section_id: str, root: Path | None = None) -> Section:
     raise ValueError(f"Unknown section {section_id!r}. Choose one of: {known}.")
 
 
-def header_markdown(s: Section) -> str:
-    """The first cell of a section's notebook: title, time and objectives."""
+# Binder and Colab badges in the header cells (issue 14). Off while the notebooks are being
+# rewritten; switch on, then run `nncourse outline --write` and `nncourse release` once.
+HEADER_BADGES = False
+
+
+def header_markdown(s: Section, kind: str = "notebook", launch=None, badges: bool | None = None) -> str:
+    """The first cell of a section's notebook: title, launch badges, time and objectives.
+
+    ``kind`` is ``"notebook"`` (the lecture) or ``"exercise"`` (the exercise source and its
+    student version: both badges open the student version). ``launch`` is a
+    ``nncourse.launch.Launch`` (default: read from course.yml); ``badges`` defaults to
+    ``HEADER_BADGES`` (the course website passes False: it has launch buttons of its own).
+    """
     needs = ", ".join(f"section {n}" for n in s.needs) if s.needs else "nothing before it"
-    lines = [
-        f"# {s.id}. {s.title}",
-        "",
+    if kind not in ("notebook", "exercise"):
+        raise ValueError(f"kind must be 'notebook' or 'exercise', not {kind!r}.")
+    lines = [f"# {s.id}. {s.title}", ""]
+    if HEADER_BADGES if badges is None else badges:
+        from . import launch as _launch
+
+        rel = s.notebook if kind == "notebook" else f"{STUDENT_DIR}/{Path(s.exercise).name}"
+        lines += [_launch.badges(rel, launch), ""]
+    lines += [
         f"**Estimated time:** {s.minutes} minutes. **Builds on:** {needs}.",
         "",
         "**By the end of this notebook you will be able to:**",
@@ -124,7 +141,16 @@ def _read_notebook_json(path: Path) -> dict:
         raise ValueError(f"{path} is not a readable notebook ({err}).") from err
 
 
-def _header_problem(path: Path, s: Section) -> str | None:
+def _launch_settings(root: Path):
+    """course.yml's launch settings when the headers carry badges, else None (not needed)."""
+    if not HEADER_BADGES:
+        return None
+    from . import launch
+
+    return launch.load(root)
+
+
+def _header_problem(path: Path, s: Section, launch=None) -> str | None:
     """Why the notebook's first cell is not ``header_markdown(s)``, or None if it is."""
     cells = _read_notebook_json(path).get("cells", [])
     if not cells:
@@ -133,7 +159,7 @@ def _header_problem(path: Path, s: Section) -> str | None:
     if first.get("cell_type") != "markdown":
         kind = first.get("cell_type")
         return f"first cell is a {kind} cell; it must be the markdown header from course.yml"
-    if _cell_source(first) != header_markdown(s):
+    if _cell_source(first) != header_markdown(s, launch=launch):
         return "header cell differs from course.yml (run `nncourse outline --write`)"
     return None
 
@@ -157,6 +183,7 @@ def check(root: Path | None = None) -> list[str]:
     """
     root = Path(root) if root else course_root()
     _, sections = load(root)
+    settings = _launch_settings(root)
     problems: list[str] = []
     seen: set[str] = set()
     for s in sections:
@@ -176,7 +203,7 @@ def check(root: Path | None = None) -> list[str]:
             if not path.is_file():
                 problems.append(f"section {s.id}: {kind} {rel} is listed in course.yml but does not exist")
             elif kind == "notebook":
-                why = _header_problem(path, s)
+                why = _header_problem(path, s, settings)
                 if why:
                     problems.append(f"section {s.id}: {rel} {why}")
     for kind, folder in (("notebook", "notebooks"), ("exercise", "exercises/source")):
@@ -224,11 +251,20 @@ def write(root: Path | None = None) -> list[str]:
     """
     root = Path(root) if root else course_root()
     _, sections = load(root)
+    settings = _launch_settings(root)
     changed: list[str] = []
     for s in sections:
         path = root / s.notebook
-        if path.is_file() and _write_header(path, header_markdown(s)):
+        if path.is_file() and _write_header(path, header_markdown(s, launch=settings)):
             changed.append(f"{s.notebook}: header cell rewritten from course.yml")
+        # An exercise source whose header is the section's header gets the exercise badges;
+        # its student version follows with `nncourse release`.
+        path = root / s.exercise
+        if path.is_file():
+            cells = _read_notebook_json(path).get("cells", [])
+            ours = cells and _cell_source(cells[0]).startswith(f"# {s.id}. {s.title}\n")
+            if ours and _write_header(path, header_markdown(s, "exercise", settings)):
+                changed.append(f"{s.exercise}: header cell rewritten from course.yml")
     readme = root / "README.md"
     if readme.is_file():
         text = readme.read_text(encoding="utf-8")

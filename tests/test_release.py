@@ -51,8 +51,8 @@ def test_source_structure(section):
     automatic question, hidden tests for every function question, no solution in the student file."""
     sec = outline.section(section)
     source, student = read(ROOT / sec.exercise), read(ROOT / "exercises" / "student" / Path(sec.exercise).name)
-    assert source.cells[0].source == outline.header_markdown(sec)
-    assert student.cells[0].source == outline.header_markdown(sec)
+    assert source.cells[0].source == outline.header_markdown(sec, "exercise")
+    assert student.cells[0].source == outline.header_markdown(sec, "exercise")
     questions = bank(section)
     headings = [c.source.splitlines()[0] for c in source.cells if c.metadata.get("nncourse", {}).get("points")]
     assert headings == [

@@ -6,7 +6,7 @@
 #
 # Resolves in a throwaway venv, then writes `pip freeze` output:
 #   binder/requirements.txt  every package that `nncourse[lab]` needs (runtime + JupyterLab);
-#   tests/requirements.txt   what `nncourse[test]` adds on top, resolved with the binder pins
+#   tests/requirements.txt   what `nncourse[test,site]` adds on top, resolved with the binder pins
 #                            as constraints, so the two files never disagree.
 # Review the diff and run `python3 run.py test` before committing the new pins.
 set -euo pipefail
@@ -25,7 +25,7 @@ freeze() { "${pip[@]}" freeze --exclude-editable --exclude nncourse; }
 "${pip[@]}" install -q ".[lab]"
 freeze > "$tmp/lab.txt"
 # The test tools are resolved with lab.txt as constraints: no runtime pin moves to make room.
-"${pip[@]}" install -q -c "$tmp/lab.txt" ".[lab,test]"
+"${pip[@]}" install -q -c "$tmp/lab.txt" ".[lab,test,site]"
 freeze > "$tmp/all.txt"
 "${pip[@]}" check
 

@@ -29,3 +29,19 @@ def png(fig, dpi: int = 80) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+def play(**kwargs) -> widgets.Play:
+    """An ``ipywidgets.Play`` whose running state is the trait ``playing`` on ipywidgets 7 and 8.
+
+    ipywidgets 8 calls that trait ``playing``; 7.7 (what Colab ships) calls it ``_playing``.
+    On 7.x a ``playing`` trait is added and linked both ways to ``_playing``, so code and tests
+    read, set and observe ``play.playing`` on either version.
+    """
+    control = widgets.Play(**kwargs)
+    if not control.has_trait("playing"):
+        import traitlets
+
+        control.add_traits(playing=traitlets.Bool(False))
+        traitlets.link((control, "playing"), (control, "_playing"))
+    return control
