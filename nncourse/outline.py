@@ -70,7 +70,7 @@ def section(section_id: str, root: Path | None = None) -> Section:
 
 # Binder and Colab badges in the header cells (issue 14). Off while the notebooks are being
 # rewritten; switch on, then run `nncourse outline --write` and `nncourse release` once.
-HEADER_BADGES = False
+HEADER_BADGES = True
 
 
 def header_markdown(s: Section, kind: str = "notebook", launch=None, badges: bool | None = None) -> str:
