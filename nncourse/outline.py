@@ -102,8 +102,12 @@ def header_markdown(s: Section, kind: str = "notebook", launch=None, badges: boo
 
 def readme_outline(root: Path | None = None) -> str:
     """The outline table that the README shows between its outline markers."""
+    from . import launch as _launch
+
     _, sections = load(root)
-    rows = ["| # | section | notebook | exercises | time |", "| --- | --- | --- | --- | --- |"]
+    start = _launch.badges(sections[0].notebook, _launch.load(root)) if HEADER_BADGES else ""
+    rows = [f"**Start in a browser, nothing to install:** {start}", ""] if start else []
+    rows += ["| # | section | notebook | exercises | time |", "| --- | --- | --- | --- | --- |"]
     for s in sections:
         # Learners get the student version; the source holds the solutions and hidden tests.
         student = f"{STUDENT_DIR}/{Path(s.exercise).name}"

@@ -220,6 +220,7 @@ def test_switching_badges_on_then_writing_updates_lecture_and_exercise_headers(t
 
     import nbformat
 
+    monkeypatch.setattr(outline, "HEADER_BADGES", False)  # as before the switch
     shutil.copy(REPO / "course.yml", tmp_path / "course.yml")
     _, sections = outline.load(tmp_path)
     for s in sections:
@@ -232,8 +233,9 @@ def test_switching_badges_on_then_writing_updates_lecture_and_exercise_headers(t
     (tmp_path / "README.md").write_text(outline.readme_block(tmp_path) + "\n", encoding="utf-8")
     assert outline.check(tmp_path) == []
     monkeypatch.setattr(outline, "HEADER_BADGES", True)
-    assert len(outline.check(tmp_path)) == len(sections)  # every lecture header now lacks its badges
-    assert len(outline.write(tmp_path)) == 2 * len(sections)
+    # every lecture header now lacks its badges, and so does the README's outline block
+    assert len(outline.check(tmp_path)) == len(sections) + 1
+    assert len(outline.write(tmp_path)) == 2 * len(sections) + 1
     assert outline.check(tmp_path) == [] and outline.write(tmp_path) == []
     settings = launch.load(tmp_path)
     s = sections[0]

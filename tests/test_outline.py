@@ -229,9 +229,13 @@ def test_teaching_guide_timing_table_matches_course_yml() -> None:
 def test_readme_links_every_notebook_and_the_students_exercise_that_exist() -> None:
     """The outline's links resolve, and learners are sent to the student version, not the answers."""
     block = outline.readme_block(REPO)
-    links = re.findall(r"\]\(([^)]+)\)", block)
+    every = re.findall(r"\]\(([^)]+)\)", block)
+    links = [link for link in every if not link.startswith("https://")]
     _, sections = outline.load(REPO)
     assert len(links) == 2 * len(sections)
+    launch_links = [link for link in every if link.startswith("https://")]
+    assert len(launch_links) == (4 if outline.HEADER_BADGES else 0)  # Binder and Colab: badge image and link
+    assert all(sections[0].notebook in link for link in launch_links if "badge" not in link)
     for link in links:
         assert (REPO / link).is_file(), link
         assert not link.startswith("exercises/source/"), link
