@@ -195,7 +195,7 @@ def test_notebook_structure(notebook):
     markdown = [s for c, s in zip(cells, src) if c["cell_type"] == "markdown"]
     assert any(s.startswith("> **Common mistakes**") for s in markdown)
     assert any(s.startswith("## Summary") for s in markdown)
-    assert any(s.startswith("## Exercises") and "exercises/source/06_worked_example.ipynb" in s
+    assert any(s.startswith("## Exercises") and "exercises/student/06_worked_example.ipynb" in s
                for s in markdown)
     text = "\n".join(markdown)
     for claim in ("w3 = 0.03", "w4 = 0.025", "w7 = 0.11", "w8 = 0.26"):

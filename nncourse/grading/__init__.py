@@ -5,7 +5,8 @@
 - ``wire``: answers to plain data across the kernel boundary (pasted into probe cells)
 - ``judge``: the one place a verdict is made; names typical mistakes
 - ``feedback``: ``Checker`` with ``check("q3")`` and ``hint("q3")`` for the notebook
-- ``markers``: solution markers and stubs; ``release``: source -> student notebooks
+- ``markers``: solution markers and stubs; ``release``: source -> student notebooks;
+  ``learner``: the learner distribution without solutions (``nncourse release --learner-repo``)
 - ``probe``, ``runner``: run a submission in a fresh kernel and read its answers back as data
 - ``sandbox``: the bubblewrap sandbox each graded kernel runs in; ``public``: the public
   question data ``check()`` uses there (the banks are hidden from the kernel)

@@ -6,9 +6,14 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+INSTRUCTOR_ONLY = (
+    "grading and releasing need the instructor's repository (the question banks in "
+    "nncourse/grading/questions/ and the sources in exercises/source/). This is the learner "
+    "distribution: check(\"q1\") in an exercise notebook gives feedback on the public tests."
+)
 
 def release_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
-    """``nncourse release SECTION | --all [-o DIR] [--no-execute]``."""
+    """``nncourse release SECTION | --all [-o DIR] [--no-execute]``, or ``--learner-repo DIR``."""
     parser.add_argument("section", nargs="?", help="section id (e.g. 06) or notebook stem")
     parser.add_argument("--all", action="store_true", help="release every section's exercises")
     parser.add_argument(
@@ -19,11 +24,40 @@ def release_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Names
         help="folder to write the student notebooks to (default: exercises/student)",
     )
     parser.add_argument("--no-execute", action="store_true", help="do not run the student version (outputs stay empty)")
+    parser.add_argument(
+        "--learner-repo",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="write the learner distribution (lectures, student exercises, binder/, the package without "
+        "reference answers or hidden cases) into DIR, for publishing; see exercises/README.md",
+    )
+    parser.add_argument(
+        "--repository",
+        default=None,
+        metavar="URL",
+        help="with --learner-repo: https://github.com/<owner>/<name> where the learner copy is published; "
+        "its Binder/Colab links and Colab install line point there (default: course.yml's repository)",
+    )
 
     def run(args: argparse.Namespace) -> int:
         from .. import outline
         from .release import release
+        from .spec import learner_copy
 
+        if learner_copy():
+            raise ValueError(INSTRUCTOR_ONLY)
+        if args.learner_repo is not None:
+            if args.section or args.all or args.out:
+                raise ValueError("--learner-repo takes no section, --all or -o: it writes the whole course")
+            from .learner import build
+
+            for line in build(args.learner_repo, repository=args.repository):
+                print(f"wrote {line}")
+            print(f"learner distribution written to {args.learner_repo}")
+            return 0
+        if args.repository:
+            raise ValueError("--repository goes with --learner-repo")
         if args.all == bool(args.section):
             raise ValueError("give one section (e.g. `nncourse release 06`) or --all, not both or neither")
         ids = [s.id for s in outline.load()[1]] if args.all else [args.section]
@@ -59,7 +93,11 @@ def grade_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespa
 
         from . import sandbox
         from .grade import TaintedEnvironment, grade
+        from .spec import learner_copy
 
+        if learner_copy():
+            print(f"nncourse grade: {INSTRUCTOR_ONLY}", file=sys.stderr)
+            return 2
         if args.no_sandbox:
             print(
                 "WARNING: grading WITHOUT a sandbox (--no-sandbox): every notebook runs with your permissions "

@@ -78,19 +78,38 @@ def bank(section_id: str) -> dict[str, Question]:
     return questions
 
 
+# In the learner distribution (``nncourse release --learner-repo``) the banks are left out and
+# this file, next to this module, holds every section's public question data instead.
+PACKAGED_PUBLIC = "public_expectations.json"
+
+
+def learner_copy() -> bool:
+    """True in the learner distribution: the question banks (reference answers) are not installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("nncourse.grading.questions") is None
+
+
 def _public_bank(section_id: str) -> dict[str, Question] | None:
-    """The section's public question data (``public.load``) if the grading sandbox provides it."""
+    """The section's public question data (``public.load``) when the banks are absent: the file the
+    grading sandbox provides ($NNCOURSE_PUBLIC_BANK), else the learner distribution's packaged file."""
     import json
     import os
+    from pathlib import Path
 
     path = os.environ.get("NNCOURSE_PUBLIC_BANK")
-    if not path:
-        return None
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError):
-        return None
+    if path:
+        try:
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            data = {}
+    else:
+        try:
+            packaged = json.loads((Path(__file__).parent / PACKAGED_PUBLIC).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        data = packaged.get("sections", {}).get(str(section_id), {})
     if str(data.get("section")) != str(section_id):
         return None
     from .public import load
