@@ -32,6 +32,19 @@ sys.path.insert(0, str(ROOT / "tests"))
 from test_grading import CELL_TIMEOUT, build_submissions  # noqa: E402  (the tests' own submissions)
 
 
+def grade_folder(subs: Path, out: Path, *options: str) -> tuple[float, list[dict]]:
+    """Run ``nncourse grade 06`` on the folder ``subs``: (wall seconds, gradebook rows)."""
+    command = [sys.executable, "-m", "nncourse.cli", "grade", "06", str(subs), "-o", str(out), "--no-progress",
+               *options]
+    start = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(proc.stderr[-3000:])
+    with out.open(newline="") as f:
+        return seconds, list(csv.DictReader(f))
+
+
 def sandbox_cost(copies: int) -> None:
     """Time per submission with the sandbox and without it (one kernel at a time)."""
     from test_grading import submission
@@ -43,15 +56,7 @@ def sandbox_cost(copies: int) -> None:
             subs.mkdir()
             for i in range(copies):
                 (subs / f"copy_{i}.ipynb").write_text(text)
-            command = [sys.executable, "-m", "nncourse.cli", "grade", "06", str(subs), "-o", str(out),
-                       "--jobs", "1", "--no-progress", *mode]
-            start = time.perf_counter()
-            proc = subprocess.run(command, capture_output=True, text=True)
-            seconds = time.perf_counter() - start
-            if proc.returncode != 0:
-                sys.exit(proc.stderr[-3000:])
-            with out.open(newline="") as f:
-                rows = list(csv.DictReader(f))
+            seconds, rows = grade_folder(subs, out, "--jobs", "1", *mode)
         assert all(float(r["total"]) == float(r["max"]) for r in rows), rows
         kernel = sum(float(r["seconds"]) for r in rows) / len(rows)
         label = "--no-sandbox" if mode else "sandbox     "
@@ -74,15 +79,8 @@ def main() -> None:
         out.parent.mkdir()
         build_submissions(subs, out)
         n = sum(1 for p in subs.rglob("*") if p.is_file())
-        command = [sys.executable, "-m", "nncourse.cli", "grade", "06", str(subs), "-o", str(out),
-                   "--cell-timeout", str(CELL_TIMEOUT), "--timeout", "60", "--jobs", str(args.jobs), "--no-progress"]
-        start = time.perf_counter()
-        proc = subprocess.run(command, capture_output=True, text=True)
-        seconds = time.perf_counter() - start
-        if proc.returncode != 0:
-            sys.exit(proc.stderr[-3000:])
-        with out.open(newline="") as f:
-            rows = list(csv.DictReader(f))
+        seconds, rows = grade_folder(subs, out, "--cell-timeout", str(CELL_TIMEOUT), "--timeout", "60",
+                                     "--jobs", str(args.jobs))
     print(f"graded {n} files ({len(rows)} gradebook rows) of section 06 with {args.jobs} kernels in parallel")
     print(f"wall time {seconds:.1f} s, {seconds / n:.2f} s per file; per-cell timeout {CELL_TIMEOUT} s")
     slowest = sorted(rows, key=lambda r: -float(r["seconds"] or 0))[:5]
