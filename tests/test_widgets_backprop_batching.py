@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nncourse import Network, worked_example
-from nncourse.gradcheck import network_numeric_gradients, relative_error
+from nncourse.gradcheck import gradient_check, network_numeric_gradients, relative_error
 from nncourse.widgets import backprop as bp
 from nncourse.widgets import batching as bt
 
@@ -63,10 +63,10 @@ def test_worked_example_gradients_by_hand():
 
 def test_bugs_are_caught_by_the_check():
     net, X, Y = small_problem([2, 3, 3, 3], "mse")
-    good = bp.check_against_numeric(bp.gradients_batched(net, X, Y, "mse"), net, X, Y, "mse")
+    good = gradient_check(net, X, Y, "mse", grads=bp.gradients_batched(net, X, Y, "mse"))
     assert max(good.values()) < 1e-6
     for bug in ("no_sigma_prime", "no_transpose"):
-        report = bp.check_against_numeric(bp.gradients_batched(net, X, Y, "mse", bug=bug), net, X, Y, "mse")
+        report = gradient_check(net, X, Y, "mse", grads=bp.gradients_batched(net, X, Y, "mse", bug=bug))
         assert report["W3"] < 1e-6 and report["b3"] < 1e-6  # the output layer W^(3) is untouched
         assert report["W1"] > 1e-2 and report["W2"] > 1e-2
     with pytest.raises(ValueError, match="bug must be"):

@@ -14,7 +14,8 @@ What is here:
 - :func:`gradients_per_neuron`, :func:`gradients_per_sample`, :func:`gradients_batched`:
   the same gradients written three ways (scalar loops, one example at a time,
   the whole batch at once); ``gradients_batched(..., bug=...)`` plants a classic bug;
-- :func:`check_against_numeric`: relative error of any of them against finite differences;
+- any of them is checked against finite differences by
+  ``nncourse.gradcheck.gradient_check(net, X, Y, loss, grads=...)``;
 - :func:`count_ops` and :func:`depth_sizes`: multiply-adds of backprop, of one backward
   pass per parameter, and of finite differences;
 - :func:`ops_readout` and :func:`op_count_widget`: the depth slider of the notebook;
@@ -29,7 +30,6 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..activations import Softmax
-from ..gradcheck import gradient_check
 from ..losses import Loss
 from ..network import BACKPROP, BackwardSteps, Network
 from .panel import FULL_LABEL, Panel
@@ -138,15 +138,6 @@ def gradients_batched(net: Network, X, Y, loss: str | Loss = "mse", bug: str | N
     X, Y, loss = _setup(net, X, Y, loss)
     zs, acts = net.feedforward(X)
     return net.backprop(zs, acts, loss.grad(acts[-1], Y), BUG_STEPS[bug])
-
-
-def check_against_numeric(grads: Grads, net: Network, X, Y, loss: str | Loss = "mse",
-                          eps: float = 1e-6) -> dict[str, float]:
-    """:func:`nncourse.gradcheck.gradient_check` for gradients computed by any function.
-
-    Keys follow the notation: ``"W1"`` is W^(1) (``net.weights[0]``), ..., ``"bL"`` is b^(L).
-    """
-    return gradient_check(net, X, Y, loss, eps, grads=grads)
 
 
 def max_abs_diff(a: Grads, b: Grads) -> float:
