@@ -57,7 +57,7 @@ SELF_CHECK = "00_browser_self_check.ipynb"
 # Generous bounds on waits that poll: reached only by a broken notebook, never by a slow machine.
 OPEN_TIMEOUT = 120  # s, for the notebook to open and its kernel to start
 RUN_ALL_TIMEOUT = 600  # s, one notebook's Run All; each cell is meant to take < 10 s
-# (the whole check of notebook 09, Run All included, took 144 s on a loaded 2-core machine)
+# (the whole check of notebook 10, Run All included, took 144 s on a loaded 2-core machine)
 SLIDER_TIMEOUT = 60  # s, for the kernel to answer a slider move
 SETTLE_TIMEOUT = 60  # s, for widget views to attach and the page to stop changing once the kernel is Idle
 POLL_MS = 250  # how often the page is polled for the state a wait is waiting for

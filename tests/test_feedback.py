@@ -7,7 +7,7 @@ import pytest
 
 from nncourse import outline
 from nncourse.grading import Checker, judge, wire
-from nncourse.grading.questions import s06, s08, s09
+from nncourse.grading.questions import s06, s09, s10
 from nncourse.grading.spec import Question, bank
 
 SECTIONS = [s.id for s in outline.load()[1]]
@@ -74,7 +74,7 @@ def test_backprop_reference_matches_the_course_notes():
 
 def test_s07_reference_matches_finite_differences():
     # an independent forward pass written here, differentiated numerically
-    from nncourse.grading.questions import s07
+    from nncourse.grading.questions import s08
 
     rng = np.random.default_rng(4)
     sizes = (3, 4, 4, 2)
@@ -88,7 +88,7 @@ def test_s07_reference_matches_finite_differences():
             a = 1 / (1 + np.exp(-(a @ W.T + b)))
         return 0.5 * np.sum((T - a) ** 2) / X.shape[0]
 
-    dWs, dbs = s07.backward(X, T, Ws, bs)
+    dWs, dbs = s08.backward(X, T, Ws, bs)
     for params, grads in ((Ws, dWs), (bs, dbs)):
         for p, g in zip(params, grads):
             assert g.shape == p.shape
@@ -103,23 +103,23 @@ def test_s07_reference_matches_finite_differences():
 
 
 def test_s07_broken_layer_is_counted_as_in_the_notation():
-    """Exercise 07 Q4: run the exercise's own setup cell, find the broken gradient by a gradient check
+    """Exercise 08 Q4: run the exercise's own setup cell, find the broken gradient by a gradient check
     (keys "W1".."WL" name W^(1)..W^(L)), and compare its layer number with the question's reference."""
     from pathlib import Path
 
     import nbformat
 
     from nncourse.gradcheck import gradient_check
-    from nncourse.grading.questions import s07
+    from nncourse.grading.questions import s08
 
-    path = Path(__file__).resolve().parent.parent / "exercises" / "source" / "07_backprop_matrix_form.ipynb"
+    path = Path(__file__).resolve().parent.parent / "exercises" / "source" / "08_backprop_matrix_form.ipynb"
     setup = next(c.source for c in nbformat.read(path, as_version=4).cells if "def buggy_gradients" in c.source)
     ns: dict = {"np": np}
     exec(setup, ns)
     net, X, Y = ns["check_net"], ns["X_check"], ns["Y_check"]
     report = gradient_check(net, X, Y, "half_sse", grads=ns["buggy_gradients"](net, X, Y))
     broken = [key for key, err in report.items() if err > 1e-2]
-    assert broken == [f"W{s07.QUESTIONS[3].reference()}"], report
+    assert broken == [f"W{s08.QUESTIONS[3].reference()}"], report
     assert all(err < 1e-6 for key, err in report.items() if key not in broken), report
 
 
@@ -296,29 +296,29 @@ def test_s08_learning_rate_feedback_trains_on_logits():
     X, y = make_toy("circle", n=200, seed=0)
     net = Network([2, 8, 1], activation="tanh", output_activation="linear", seed=0)
     train(net, X, y.reshape(-1, 1), loss="bce_logits", lr=1.0, epochs=30, batch_size=16, seed=0)
-    ok, message = s08.trains_well(1.0)
+    ok, message = s09.trains_well(1.0)
     assert ok and f"accuracy {net.accuracy(X, y.reshape(-1, 1)):.1%}" in message
-    ok, message = s08.trains_well(0.1)  # stuck: predicts class 0 everywhere, 74.5 % of the points
+    ok, message = s09.trains_well(0.1)  # stuck: predicts class 0 everywhere, 74.5 % of the points
     assert not ok and f"accuracy {np.mean(y == 0):.1%}, the share of class 0" in message
-    ok, message = s08.trains_well("fast")
+    ok, message = s09.trains_well("fast")
     assert not ok and "must be a number" in message
 
 
 def test_s09_valley_feedback_follows_the_momentum_stability_limit():
     # Momentum on curvature c is stable only for lr·c < 2(1 + μ): here lr < 2 · 1.9 / 25 = 0.152.
-    assert not s09.valley_converges(0.153)[0] and "diverges" in s09.valley_converges(0.153)[1]
-    assert s09.valley_converges(0.151)[0]
-    ok, message = s09.valley_converges(0.002)
+    assert not s10.valley_converges(0.153)[0] and "diverges" in s10.valley_converges(0.153)[1]
+    assert s10.valley_converges(0.151)[0]
+    ok, message = s10.valley_converges(0.002)
     assert not ok and "too slow" in message
 
 
 def test_s11_moons_validator_trains_on_logits_and_checks_the_threshold():
     """The validator trains a linear-output network with BCE on logits; 95 % is the bar, both ways."""
     from nncourse import Network, make_toy, train
-    from nncourse.grading.questions import s11
+    from nncourse.grading.questions import s13
 
     good = {"sizes": [2.0, 16.0, 16.0, 1.0], "activation": "relu", "optimizer": "adam", "lr": 0.01, "epochs": 200.0}
-    ok, message = s11.moons_config_ok(good)
+    ok, message = s13.moons_config_ok(good)
     # the same training, written out here: linear output, BCE on the logit, threshold z > 0
     X, y = make_toy("moons", n=200, noise=0.15, seed=0)
     net = Network([2, 16, 16, 1], activation="relu", output_activation="linear", seed=0)
@@ -326,5 +326,5 @@ def test_s11_moons_validator_trains_on_logits_and_checks_the_threshold():
     acc = float(np.mean((net.forward(X)[:, 0] > 0) == (y == 1)))
     assert acc >= 0.95 and ok and f"{acc:.1%}" in message
     small = {"sizes": [2.0, 8.0, 1.0], "activation": "tanh", "optimizer": "sgd", "lr": 0.5, "epochs": 100.0}
-    ok, message = s11.moons_config_ok(small)
+    ok, message = s13.moons_config_ok(small)
     assert not ok and "95% is needed" in message

@@ -235,7 +235,7 @@ except ModuleNotFoundError:
 def sig(z):
     return 1 / (1 + np.exp(-z))
 
-g06, g05, g09 = Checker("06"), Checker("05"), Checker("09")
+g06, g05, g09 = Checker("06"), Checker("05"), Checker("10")
 
 def forward(X, W1, b1, W2, b2):          # planted: no σ on the output layer
     H = sig(X @ W1.T + b1)

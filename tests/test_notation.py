@@ -88,7 +88,7 @@ def test_layer_superscripts_exist_in_the_notebooks_network(notebook):
 
 def test_the_worked_example_and_the_digits_network_are_checked():
     """The two networks the issue names: the worked example (06) and the digits network (08)."""
-    for notebook in ("notebooks/06_worked_example.ipynb", "notebooks/08_minibatch_training.ipynb"):
+    for notebook in ("notebooks/06_worked_example.ipynb", "notebooks/09_minibatch_training.ipynb"):
         nb = nbformat.read(ROOT / notebook, as_version=4)
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
         assert layers_of(code) == 2, notebook

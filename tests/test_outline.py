@@ -149,7 +149,7 @@ def test_readme_missing(tree: Path) -> None:
 
 def test_needs_must_name_an_earlier_section(tree: Path) -> None:
     text = (tree / "course.yml").read_text(encoding="utf-8")
-    (tree / "course.yml").write_text(text.replace('needs: ["01"]', 'needs: ["07"]', 1), encoding="utf-8")
+    (tree / "course.yml").write_text(text.replace('needs: ["01"]', 'needs: ["08"]', 1), encoding="utf-8")
     problems = outline.check(tree)
     assert any("needs 07" in p for p in problems), problems
 

@@ -1,4 +1,4 @@
-"""The playground of notebook 11, driven from Python as a learner would drive it in the browser:
+"""The playground of notebook 13, driven from Python as a learner would drive it in the browser:
 set the controls, click the buttons, tick the Play widget, read the status and the picture."""
 
 from __future__ import annotations

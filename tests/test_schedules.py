@@ -73,7 +73,7 @@ def test_cosine_with_a_floor_and_after_the_last_epoch():
 
 
 def test_the_values_notebook_09_prints():
-    """The table of notebook 09 (lr0 = 0.5, 20 epochs), at epochs 0, 5, 10, 15, 19, worked out by hand."""
+    """The table of notebook 10 (lr0 = 0.5, 20 epochs), at epochs 0, 5, 10, 15, 19, worked out by hand."""
     at = (0, 5, 10, 15, 19)
     table = {
         "step decay": ([0.5 * 0.5 ** (e // 5) for e in at], step_decay(0.5, factor=0.5, every=5)),

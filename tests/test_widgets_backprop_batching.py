@@ -1,4 +1,4 @@
-"""Headless tests of nncourse.widgets.backprop (notebook 07) and nncourse.widgets.batching (notebook 08)."""
+"""Headless tests of nncourse.widgets.backprop (notebook 08) and nncourse.widgets.batching (notebook 09)."""
 
 import math
 
@@ -83,7 +83,7 @@ def test_bugs_are_caught_by_the_check():
     ],
 )
 def test_network_backward_steps_plant_each_mistake_where_expected(flags, wrong):
-    # Network.backprop's teaching hook (used by gradients_batched and the s06/s07 feedback):
+    # Network.backprop's teaching hook (used by gradients_batched and the s06/s08 feedback):
     # the default is backprop (finite differences agree), each flag breaks exactly the layers it should
     from nncourse.gradcheck import gradient_check
     from nncourse.losses import get_loss

@@ -1,4 +1,4 @@
-"""Headless tests of nncourse.widgets.optimizers (notebook 09) and .initialisation (notebook 10)."""
+"""Headless tests of nncourse.widgets.optimizers (notebook 10) and .initialisation (notebook 11)."""
 
 from __future__ import annotations
 

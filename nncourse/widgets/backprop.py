@@ -1,4 +1,4 @@
-"""Notebook 07: backpropagation in matrix form, three ways, and what it costs.
+"""Notebook 08: backpropagation in matrix form, three ways, and what it costs.
 
 Notation (layers count from 0, the input layer; l = 1..L for the weight layers). ``W^(l)``
 maps layer l − 1 to layer l and has shape (n_l, n_{l−1}); in code it is ``net.weights[l − 1]``.

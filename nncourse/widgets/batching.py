@@ -1,4 +1,4 @@
-"""Notebook 08: batch, stochastic and mini-batch gradient descent.
+"""Notebook 09: batch, stochastic and mini-batch gradient descent.
 
 The weights change after every batch; an epoch is one pass over the training
 data. With n examples and batch size b, an epoch makes ceil(n / b) updates:

@@ -1,4 +1,4 @@
-"""Notebook 10: activations, initialisation and vanishing gradients.
+"""Notebook 11: activations, initialisation and vanishing gradients.
 
 A deep network is probed on one fixed batch: inputs (64, 16) and targets
 (64, 4) drawn from N(0, 1) with seed 0, MSE loss, linear output layer.

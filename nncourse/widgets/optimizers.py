@@ -1,4 +1,4 @@
-"""Notebook 09: optimizers on a 2-D loss surface.
+"""Notebook 10: optimizers on a 2-D loss surface.
 
 Three optimizers of :mod:`nncourse.optim` walk from the same start across an
 elongated bowl, a loss whose curvature is 25 times larger along θ2 than

@@ -1,4 +1,4 @@
-"""Notebook 11: a playground in the spirit of TensorFlow Playground, on nncourse.
+"""Notebook 13: a playground in the spirit of TensorFlow Playground, on nncourse.
 
 - :class:`Playground` -- the panel: controls on the left; on the right the
   decision boundary (the network's probability of class 1 over the plane, with the train

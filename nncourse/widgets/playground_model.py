@@ -1,4 +1,4 @@
-"""The state behind the playground of notebook 11, with no widgets in it.
+"""The state behind the playground of notebook 13, with no widgets in it.
 
 A :class:`PlaygroundModel` holds a toy 2-D data set (split half for
 training, half for testing), a network ``2 -> hidden layers -> 1`` whose

@@ -1,5 +1,5 @@
 """Small helpers shared by the question banks: σ, σ′, the worked example as test-case data,
-and a sigmoid network's backward pass with the classic backprop mistakes (sections 06 and 07)."""
+and a sigmoid network's backward pass with the classic backprop mistakes (sections 06 and 08)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def sigmoid_backprop(X, T, Ws, bs, steps: BackwardSteps = BACKPROP):
     return net.backprop(zs, activations, loss.grad(activations[-1], T), steps)
 
 
-# The backprop mistakes that sections 06 and 07 diagnose: (name, what to fix, the broken steps).
+# The backprop mistakes that sections 06 and 08 diagnose: (name, what to fix, the broken steps).
 BACKPROP_MISTAKES = (
     (
         "σ′ factor missing in the hidden layers",

@@ -1,132 +1,138 @@
-"""Section 08, batch, stochastic and mini-batch training."""
+"""Section 08, backpropagation in matrix form.
+
+Sigmoid layers everywhere; E = ½ Σ (t − y)² summed over outputs, averaged over the batch.
+Notation: ``Ws[l-1]`` is W^(l), of shape (n_l, n_{l−1}); the layers count from 1, the lists from 0.
+"""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ...data import make_toy, minibatches
-from ..spec import Mistake, Question, learning_rate
+from ...network import BACKPROP
+from ..spec import Mistake, Question
+from .common import backprop_mistakes, sig, sigmoid_backprop
 
 
-def iterate(X, Y, batch_size, seed):
-    """Mini-batches (X_b, Y_b) of one epoch, shuffled by default_rng(seed).permutation(n)."""
-    return list(minibatches(X, Y, int(batch_size), shuffle=True, seed=seed))
+def backward(X, T, Ws, bs, steps=BACKPROP):
+    """(dWs, dbs) for a sigmoid network with weights Ws[l-1] = W^(l) (n_l, n_{l−1}) and biases bs[l-1] = b^(l).
 
-
-def _drop_last(X, Y, batch_size, seed):
-    return [b for b in iterate(X, Y, batch_size, seed) if len(b[0]) == batch_size]
-
-
-def _unshuffled(X, Y, batch_size, seed):
-    return list(minibatches(X, Y, int(batch_size), shuffle=False))
-
-
-def _two_orders(X, Y, batch_size, seed):
-    rng = np.random.default_rng(seed)
-    ox, oy = rng.permutation(len(X)), rng.permutation(len(X))
-    return [(X[ox[i : i + batch_size]], Y[oy[i : i + batch_size]]) for i in range(0, len(X), int(batch_size))]
-
-
-def trains_well(lr) -> tuple[bool, str]:
-    """Does mini-batch SGD with this lr reach 85% training accuracy on the "circle" set in 30 epochs?
-
-    The [2, 8, 1] network has a linear output (a logit) and is trained with BCE on logits.
+    Computed by ``Network``'s backward pass (``steps`` plants one of the shared backprop mistakes).
     """
-    from ...network import Network
-    from ...train import DivergenceError, train
-
-    lr, problem = learning_rate(lr)
-    if lr is None:
-        return False, problem
-    X, y = make_toy("circle", n=200, seed=0)
-    net = Network([2, 8, 1], activation="tanh", output_activation="linear", seed=0)
-    try:
-        history = train(net, X, y.reshape(-1, 1), loss="bce_logits", lr=lr, epochs=30, batch_size=16, seed=0)
-    except DivergenceError:
-        return False, f"lr = {lr:g} diverges: the loss became nan or inf"
-    acc = net.accuracy(X, y.reshape(-1, 1))
-    if acc >= 0.85:
-        return True, f"lr = {lr:g} trains: accuracy {acc:.1%} after 30 epochs (loss {history.loss[-1]:.3f})"
-    why = ", the share of class 0: the network calls every point 0 (its logit z < 0 everywhere)"
-    why = why if not np.any(net.predict(X)) else ""
-    return False, f"lr = {lr:g} does not reach 85% in 30 epochs: accuracy {acc:.1%}{why}; loss {history.loss[-1]:.3f}"
+    return sigmoid_backprop(X, T, Ws, bs, steps)
 
 
-XY = {"X": [[float(i), float(-i)] for i in range(7)], "Y": [[float(i % 2)] for i in range(7)]}
+def one_layer_grads(X, T, W, b, last_only=False):
+    """(dW, db) of one sigmoid layer, averaged over the batch (``last_only``: the `=` bug)."""
+    A = sig(X @ W.T + b)
+    delta = (A - T) * A * (1 - A)
+    if last_only:
+        return np.outer(delta[-1], X[-1]) / X.shape[0], delta[-1] / X.shape[0]
+    return delta.T @ X / X.shape[0], delta.sum(axis=0) / X.shape[0]
+
+
+def relative_error(g1, g2):
+    """‖g1 − g2‖ / (‖g1‖ + ‖g2‖)."""
+    return float(np.linalg.norm(g1 - g2) / (np.linalg.norm(g1) + np.linalg.norm(g2)))
+
+
+def _net(sizes, batch, seed):
+    rng = np.random.default_rng(seed)
+    r = lambda *s: np.round(rng.uniform(-1, 1, size=s), 3).tolist()  # noqa: E731
+    return {
+        "X": r(batch, sizes[0]),
+        "T": np.round(rng.uniform(0, 1, size=(batch, sizes[-1])), 3).tolist(),
+        "Ws": [r(o, i) for i, o in zip(sizes[:-1], sizes[1:])],
+        "bs": [r(o) for o in sizes[1:]],
+    }
+
 
 QUESTIONS = [
     Question(
         "q1",
-        3,
-        "A mini-batch iterator",
-        name="iterate_minibatches",
-        reference=iterate,
-        cases=(XY | {"batch_size": 3, "seed": 0}, XY | {"batch_size": 7, "seed": 1}, XY | {"batch_size": 2, "seed": 5}),
-        mistakes=(
-            Mistake(
-                "last partial batch dropped",
-                "when the batch size does not divide n, the last batch is smaller but still used",
-                _drop_last,
-            ),
-            Mistake("not shuffled", "shuffle the rows each epoch with default_rng(seed).permutation(n)", _unshuffled),
-            Mistake(
-                "X and Y shuffled with different orders",
-                "use ONE permutation for both, so each target stays with its input",
-                _two_orders,
-            ),
-        ),
+        5,
+        "Backprop for any number of layers",
+        name="backward",
+        reference=backward,
+        lists=("Ws", "bs"),
+        batch_arg="X",
+        cases=(_net((2, 3, 2), 4, 1), _net((2, 2, 2, 2), 3, 2), _net((3, 4, 4, 1), 5, 3)),
+        mistakes=backprop_mistakes(backward),
         hints=(
-            "order = np.random.default_rng(seed).permutation(len(X))",
-            "for start in range(0, n, batch_size): idx = order[start:start + batch_size]; yield X[idx], Y[idx]",
+            "Forward first, keeping every z and a (a[0] = X).",
+            "Output: δ^(L) = (A^(L) − T) ⊙ A^(L)(1 − A^(L)). One layer down: "
+            "δ^(l) = (δ^(l+1) W^(l+1)) ⊙ A^(l)(1 − A^(l)); in code W^(l+1) is Ws[l].",
+            "∂E/∂W^(l) = δ^(l)ᵀ A^(l−1) / batch and ∂E/∂b^(l) = Σ_batch δ^(l) / batch, for l = L down to 1; "
+            "store them in dWs[l-1], dbs[l-1].",
         ),
     ),
     Question(
         "q2",
-        2,
-        "How many updates?",
-        name="n_updates",
-        reference=lambda n, batch_size, epochs: math.ceil(n / batch_size) * epochs,
-        cases=({"n": 1000, "batch_size": 32, "epochs": 10}, {"n": 64, "batch_size": 64, "epochs": 3}),
+        3,
+        "Accumulating gradients example by example",
+        name="accumulate_gradients",
+        reference=one_layer_grads,
+        batch_arg="X",
+        cases=(
+            {"X": [[1.0, 0.5], [-0.5, 2.0], [0.0, -1.0]], "T": [[1.0], [0.0], [1.0]], "W": [[0.3, -0.2]], "b": [0.1]},
+            {
+                "X": [[0.2, 0.4, 0.6], [1.0, 0.0, -1.0]],
+                "T": [[0.0, 1.0], [1.0, 0.0]],
+                "W": [[0.1, 0.2, 0.3], [-0.3, 0.0, 0.5]],
+                "b": [0.0, -0.2],
+            },
+        ),
         mistakes=(
             Mistake(
-                "partial batch not counted",
-                "the last, smaller batch is an update too: use ceil(n / batch_size)",
-                lambda n, batch_size, epochs: (n // batch_size) * epochs,
-            ),
-            Mistake(
-                "one update per epoch (the seed's erratum)",
-                "with mini-batches the weights change after every batch",
-                lambda n, batch_size, epochs: epochs,
+                "`=` where `+=` accumulates",
+                "each example's gradient must be added to the running total; with `=` only the last example counts",
+                lambda X, T, W, b: one_layer_grads(X, T, W, b, True),
             ),
         ),
-        hints=("Batches per epoch: ceil(n / batch_size).",),
+        hints=(
+            "Start dW = np.zeros_like(W), db = np.zeros_like(b).",
+            "For each row x, t: δ = (a − t) a(1 − a); dW += np.outer(δ, x); db += δ.",
+            "Divide both by the batch size at the end.",
+        ),
     ),
     Question(
         "q3",
         2,
-        "Choose a learning rate that trains",
-        kind="value",
-        name="lr_choice",
-        validate=trains_well,
-        hints=("Try 0.01, 0.1, 1 and 10 with the cell below and watch the accuracy.",),
+        "The relative error of a gradient check",
+        name="relative_error",
+        reference=relative_error,
+        cases=({"g1": [1.0, 2.0, 3.0], "g2": [1.0, 2.0, 3.1]}, {"g1": [[0.5, -0.5]], "g2": [[-0.5, 0.5]]}),
+        mistakes=(
+            Mistake(
+                "not symmetric: divided by one norm",
+                "divide by ‖g1‖ + ‖g2‖",
+                lambda g1, g2: float(np.linalg.norm(g1 - g2) / np.linalg.norm(g1)),
+            ),
+            Mistake(
+                "not normalised",
+                "divide the difference's norm by ‖g1‖ + ‖g2‖",
+                lambda g1, g2: float(np.linalg.norm(g1 - g2)),
+            ),
+        ),
+        hints=("np.linalg.norm flattens any array.",),
     ),
     Question(
         "q4",
         1,
-        "Stochastic gradient descent",
+        "Find the broken layer",
         kind="value",
-        name="sgd_batch_size",
-        reference=lambda: 1,
+        name="broken_layer",
+        reference=lambda: 2,
         mistakes=(
             Mistake(
-                "that is mini-batch",
-                "stochastic gradient descent updates after every single example",
-                lambda: 32,
+                "gave the list index, not the layer number",
+                "dWs[1] holds ∂E/∂W^(2): the lists count from 0, the layers from 1. The question asks for l",
+                lambda: 1,
             ),
         ),
-        hints=("How many examples does stochastic gradient descent use per update?",),
+        hints=(
+            "Compute relative_error(dWs[i], numeric[i]) for each list index i; one is far from zero.",
+            "dWs[i] holds ∂E/∂W^(i+1), so the layer number is the list index plus 1.",
+        ),
     ),
-    Question("q5", 2, "Per epoch or per second?", kind="manual"),
+    Question("q5", 2, "Why backprop is cheap", kind="manual"),
 ]

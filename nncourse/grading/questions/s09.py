@@ -1,4 +1,4 @@
-"""Section 09, optimizers and learning-rate schedules (conventions of torch.optim)."""
+"""Section 09, batch, stochastic and mini-batch training."""
 
 from __future__ import annotations
 
@@ -6,150 +6,127 @@ import math
 
 import numpy as np
 
+from ...data import make_toy, minibatches
 from ..spec import Mistake, Question, learning_rate
 
 
-def momentum_step(w, v, g, lr, mu):
-    """v ← μv + g;  w ← w − lr·v. Returns (w, v)."""
-    v = mu * v + g
-    return w - lr * v, v
+def iterate(X, Y, batch_size, seed):
+    """Mini-batches (X_b, Y_b) of one epoch, shuffled by default_rng(seed).permutation(n)."""
+    return list(minibatches(X, Y, int(batch_size), shuffle=True, seed=seed))
 
 
-def adam_step(w, m, v, g, t, lr, beta1, beta2, eps):
-    """One Adam step at step number t (from 1). Returns (w, m, v)."""
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g * g
-    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
-    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+def _drop_last(X, Y, batch_size, seed):
+    return [b for b in iterate(X, Y, batch_size, seed) if len(b[0]) == batch_size]
 
 
-def _adam_no_correction(w, m, v, g, t, lr, beta1, beta2, eps):
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g * g
-    return w - lr * m / (np.sqrt(v) + eps), m, v
+def _unshuffled(X, Y, batch_size, seed):
+    return list(minibatches(X, Y, int(batch_size), shuffle=False))
 
 
-def valley_converges(lr) -> tuple[bool, str]:
-    """Momentum (μ = 0.9) on f(θ) = ½(θ1² + 25·θ2²) from θ = (−4, 1): is ‖θ‖ < 1e-3 after 200 steps?"""
+def _two_orders(X, Y, batch_size, seed):
+    rng = np.random.default_rng(seed)
+    ox, oy = rng.permutation(len(X)), rng.permutation(len(X))
+    return [(X[ox[i : i + batch_size]], Y[oy[i : i + batch_size]]) for i in range(0, len(X), int(batch_size))]
+
+
+def trains_well(lr) -> tuple[bool, str]:
+    """Does mini-batch SGD with this lr reach 85% training accuracy on the "circle" set in 30 epochs?
+
+    The [2, 8, 1] network has a linear output (a logit) and is trained with BCE on logits.
+    """
+    from ...network import Network
+    from ...train import DivergenceError, train
+
     lr, problem = learning_rate(lr)
     if lr is None:
         return False, problem
-    theta, v, curvature = np.array([-4.0, 1.0]), np.zeros(2), np.array([1.0, 25.0])
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(200):
-            v = 0.9 * v + curvature * theta
-            theta = theta - lr * v
-    size = float(np.linalg.norm(theta))
-    if not math.isfinite(size) or size > 5:
-        return False, f"lr = {lr:g} diverges along the steep direction (θ2): try a smaller lr"
-    if size >= 1e-3:
-        return False, f"lr = {lr:g} is too slow: after 200 steps ‖θ‖ = {size:.2e}; try a larger lr"
-    return True, f"lr = {lr:g} converges: after 200 steps ‖θ‖ = {size:.1e}"
+    X, y = make_toy("circle", n=200, seed=0)
+    net = Network([2, 8, 1], activation="tanh", output_activation="linear", seed=0)
+    try:
+        history = train(net, X, y.reshape(-1, 1), loss="bce_logits", lr=lr, epochs=30, batch_size=16, seed=0)
+    except DivergenceError:
+        return False, f"lr = {lr:g} diverges: the loss became nan or inf"
+    acc = net.accuracy(X, y.reshape(-1, 1))
+    if acc >= 0.85:
+        return True, f"lr = {lr:g} trains: accuracy {acc:.1%} after 30 epochs (loss {history.loss[-1]:.3f})"
+    why = ", the share of class 0: the network calls every point 0 (its logit z < 0 everywhere)"
+    why = why if not np.any(net.predict(X)) else ""
+    return False, f"lr = {lr:g} does not reach 85% in 30 epochs: accuracy {acc:.1%}{why}; loss {history.loss[-1]:.3f}"
 
 
-W_CASES = (
-    {"w": [1.0, -2.0], "v": [0.0, 0.0], "g": [0.5, 0.5], "lr": 0.1, "mu": 0.9},
-    {"w": [[0.3, 0.2]], "v": [[1.0, -1.0]], "g": [[0.2, 0.4]], "lr": 0.05, "mu": 0.5},
-)
-ADAM = {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+XY = {"X": [[float(i), float(-i)] for i in range(7)], "Y": [[float(i % 2)] for i in range(7)]}
 
 QUESTIONS = [
     Question(
         "q1",
         3,
-        "A momentum step",
-        name="momentum_step",
-        reference=momentum_step,
-        cases=W_CASES,
+        "A mini-batch iterator",
+        name="iterate_minibatches",
+        reference=iterate,
+        cases=(XY | {"batch_size": 3, "seed": 0}, XY | {"batch_size": 7, "seed": 1}, XY | {"batch_size": 2, "seed": 5}),
         mistakes=(
             Mistake(
-                "sign error in the update",
-                "subtract the velocity: w − lr·v",
-                lambda w, v, g, lr, mu: (w + lr * (mu * v + g), mu * v + g),
+                "last partial batch dropped",
+                "when the batch size does not divide n, the last batch is smaller but still used",
+                _drop_last,
             ),
+            Mistake("not shuffled", "shuffle the rows each epoch with default_rng(seed).permutation(n)", _unshuffled),
             Mistake(
-                "old velocity used for the step",
-                "update v first, then step with the new v",
-                lambda w, v, g, lr, mu: (w - lr * v, mu * v + g),
-            ),
-            Mistake(
-                "velocity scaled by lr (the other convention)",
-                "here v ← μv + g holds raw gradients; the step is lr·v",
-                lambda w, v, g, lr, mu: (w - (mu * v + lr * g), mu * v + lr * g),
-            ),
-        ),
-        hints=("v_new = mu * v + g", "w_new = w - lr * v_new; return (w_new, v_new)"),
-    ),
-    Question(
-        "q2",
-        3,
-        "An Adam step",
-        name="adam_step",
-        reference=adam_step,
-        cases=(
-            {"w": [1.0, -1.0], "m": [0.0, 0.0], "v": [0.0, 0.0], "g": [0.1, -3.0], "t": 1} | ADAM,
-            {"w": [[0.5]], "m": [[0.02]], "v": [[0.001]], "g": [[0.3]], "t": 4} | ADAM,
-        ),
-        mistakes=(
-            Mistake(
-                "bias correction missing",
-                "divide m by (1 − β1^t) and v by (1 − β2^t) before the step",
-                _adam_no_correction,
-            ),
-            Mistake(
-                "square root missing",
-                "the step divides by √v̂ + ε, not by v̂ + ε",
-                lambda w, m, v, g, t, lr, beta1, beta2, eps: (
-                    w
-                    - lr
-                    * ((beta1 * m + (1 - beta1) * g) / (1 - beta1**t))
-                    / ((beta2 * v + (1 - beta2) * g * g) / (1 - beta2**t) + eps),
-                    beta1 * m + (1 - beta1) * g,
-                    beta2 * v + (1 - beta2) * g * g,
-                ),
+                "X and Y shuffled with different orders",
+                "use ONE permutation for both, so each target stays with its input",
+                _two_orders,
             ),
         ),
         hints=(
-            "m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²",
-            "m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t); w ← w − lr·m̂ / (√v̂ + ε); return (w, m, v)",
+            "order = np.random.default_rng(seed).permutation(len(X))",
+            "for start in range(0, n, batch_size): idx = order[start:start + batch_size]; yield X[idx], Y[idx]",
         ),
+    ),
+    Question(
+        "q2",
+        2,
+        "How many updates?",
+        name="n_updates",
+        reference=lambda n, batch_size, epochs: math.ceil(n / batch_size) * epochs,
+        cases=({"n": 1000, "batch_size": 32, "epochs": 10}, {"n": 64, "batch_size": 64, "epochs": 3}),
+        mistakes=(
+            Mistake(
+                "partial batch not counted",
+                "the last, smaller batch is an update too: use ceil(n / batch_size)",
+                lambda n, batch_size, epochs: (n // batch_size) * epochs,
+            ),
+            Mistake(
+                "one update per epoch (the seed's erratum)",
+                "with mini-batches the weights change after every batch",
+                lambda n, batch_size, epochs: epochs,
+            ),
+        ),
+        hints=("Batches per epoch: ceil(n / batch_size).",),
     ),
     Question(
         "q3",
         2,
-        "A learning rate for the narrow valley",
+        "Choose a learning rate that trains",
         kind="value",
-        name="lr_valley",
-        validate=valley_converges,
-        hints=(
-            "With momentum μ, the steep direction (curvature 25) diverges when lr·25 > 2(1 + μ).",
-            "Any lr comfortably between about 0.003 and 0.15 works; try 0.05.",
-        ),
+        name="lr_choice",
+        validate=trains_well,
+        hints=("Try 0.01, 0.1, 1 and 10 with the cell below and watch the accuracy.",),
     ),
     Question(
         "q4",
-        2,
-        "Step decay",
-        name="step_decay",
-        reference=lambda lr0, epoch, factor, every: lr0 * factor ** (epoch // every),
-        cases=(
-            {"lr0": 0.1, "epoch": 0, "factor": 0.5, "every": 10},
-            {"lr0": 0.1, "epoch": 25, "factor": 0.5, "every": 10},
-            {"lr0": 1.0, "epoch": 8, "factor": 0.1, "every": 3},
-        ),
+        1,
+        "Stochastic gradient descent",
+        kind="value",
+        name="sgd_batch_size",
+        reference=lambda: 1,
         mistakes=(
             Mistake(
-                "decays every epoch",
-                "the rate drops once every `every` epochs: factor ** (epoch // every)",
-                lambda lr0, epoch, factor, every: lr0 * factor**epoch,
-            ),
-            Mistake(
-                "off by one: decays an epoch early",
-                "epochs count from 0; the first drop is at epoch `every`",
-                lambda lr0, epoch, factor, every: lr0 * factor ** ((epoch + 1) // every),
+                "that is mini-batch",
+                "stochastic gradient descent updates after every single example",
+                lambda: 32,
             ),
         ),
-        hints=("Integer division: epoch // every counts the drops so far.",),
+        hints=("How many examples does stochastic gradient descent use per update?",),
     ),
-    Question("q5", 2, "Why momentum helps in a narrow valley", kind="manual"),
+    Question("q5", 2, "Per epoch or per second?", kind="manual"),
 ]

@@ -1,102 +1,155 @@
-"""Section 10, activations, initialisation and over-fitting."""
+"""Section 10, optimizers and learning-rate schedules (conventions of torch.optim)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ..spec import Mistake, Question
-
-Z = ({"z": [-2.0, -0.5, 0.0, 0.5, 3.0]}, {"z": [[1.5, -1.5], [0.0, 0.25]]})
+from ..spec import Mistake, Question, learning_rate
 
 
-def relu_prime(z):
-    """1 where z > 0, else 0 (0 at z = 0, as in PyTorch)."""
-    return (z > 0).astype(float)
+def momentum_step(w, v, g, lr, mu):
+    """v ← μv + g;  w ← w − lr·v. Returns (w, v)."""
+    v = mu * v + g
+    return w - lr * v, v
 
 
-def tanh_prime(z):
-    """1 − tanh²(z)."""
-    return 1 - np.tanh(z) ** 2
+def adam_step(w, m, v, g, t, lr, beta1, beta2, eps):
+    """One Adam step at step number t (from 1). Returns (w, m, v)."""
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g * g
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 
+
+def _adam_no_correction(w, m, v, g, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g * g
+    return w - lr * m / (np.sqrt(v) + eps), m, v
+
+
+def valley_converges(lr) -> tuple[bool, str]:
+    """Momentum (μ = 0.9) on f(θ) = ½(θ1² + 25·θ2²) from θ = (−4, 1): is ‖θ‖ < 1e-3 after 200 steps?"""
+    lr, problem = learning_rate(lr)
+    if lr is None:
+        return False, problem
+    theta, v, curvature = np.array([-4.0, 1.0]), np.zeros(2), np.array([1.0, 25.0])
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(200):
+            v = 0.9 * v + curvature * theta
+            theta = theta - lr * v
+    size = float(np.linalg.norm(theta))
+    if not math.isfinite(size) or size > 5:
+        return False, f"lr = {lr:g} diverges along the steep direction (θ2): try a smaller lr"
+    if size >= 1e-3:
+        return False, f"lr = {lr:g} is too slow: after 200 steps ‖θ‖ = {size:.2e}; try a larger lr"
+    return True, f"lr = {lr:g} converges: after 200 steps ‖θ‖ = {size:.1e}"
+
+
+W_CASES = (
+    {"w": [1.0, -2.0], "v": [0.0, 0.0], "g": [0.5, 0.5], "lr": 0.1, "mu": 0.9},
+    {"w": [[0.3, 0.2]], "v": [[1.0, -1.0]], "g": [[0.2, 0.4]], "lr": 0.05, "mu": 0.5},
+)
+ADAM = {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 
 QUESTIONS = [
     Question(
         "q1",
-        2,
-        "The derivative of ReLU",
-        name="relu_prime",
-        reference=relu_prime,
-        cases=Z,
+        3,
+        "A momentum step",
+        name="momentum_step",
+        reference=momentum_step,
+        cases=W_CASES,
         mistakes=(
             Mistake(
-                "ReLU returned instead of its derivative",
-                "the slope is 1 for z > 0 and 0 otherwise",
-                lambda z: np.maximum(z, 0.0),
+                "sign error in the update",
+                "subtract the velocity: w − lr·v",
+                lambda w, v, g, lr, mu: (w + lr * (mu * v + g), mu * v + g),
             ),
             Mistake(
-                "slope 1 at z = 0",
-                "the course (and PyTorch) use 0 at z = 0: test z > 0, not z >= 0",
-                lambda z: (z >= 0).astype(float),
+                "old velocity used for the step",
+                "update v first, then step with the new v",
+                lambda w, v, g, lr, mu: (w - lr * v, mu * v + g),
+            ),
+            Mistake(
+                "velocity scaled by lr (the other convention)",
+                "here v ← μv + g holds raw gradients; the step is lr·v",
+                lambda w, v, g, lr, mu: (w - (mu * v + lr * g), mu * v + lr * g),
             ),
         ),
-        hints=("A boolean array (z > 0) turns into 0.0/1.0 with .astype(float).",),
+        hints=("v_new = mu * v + g", "w_new = w - lr * v_new; return (w_new, v_new)"),
     ),
     Question(
         "q2",
-        2,
-        "The derivative of tanh",
-        name="tanh_prime",
-        reference=tanh_prime,
-        cases=Z,
-        mistakes=(
-            Mistake("`z` used where `a` belongs", "the formula 1 − a² needs a = tanh(z), not z", lambda z: 1 - z**2),
-            Mistake("sign error", "tanh′(z) = 1 − tanh²(z) is positive", lambda z: np.tanh(z) ** 2 - 1),
-            Mistake("tanh returned instead of its derivative", "differentiate: 1 − tanh²(z)", lambda z: np.tanh(z)),
+        3,
+        "An Adam step",
+        name="adam_step",
+        reference=adam_step,
+        cases=(
+            {"w": [1.0, -1.0], "m": [0.0, 0.0], "v": [0.0, 0.0], "g": [0.1, -3.0], "t": 1} | ADAM,
+            {"w": [[0.5]], "m": [[0.02]], "v": [[0.001]], "g": [[0.3]], "t": 4} | ADAM,
         ),
-        hints=("a = np.tanh(z); the derivative is 1 − a².",),
+        mistakes=(
+            Mistake(
+                "bias correction missing",
+                "divide m by (1 − β1^t) and v by (1 − β2^t) before the step",
+                _adam_no_correction,
+            ),
+            Mistake(
+                "square root missing",
+                "the step divides by √v̂ + ε, not by v̂ + ε",
+                lambda w, m, v, g, t, lr, beta1, beta2, eps: (
+                    w
+                    - lr
+                    * ((beta1 * m + (1 - beta1) * g) / (1 - beta1**t))
+                    / ((beta2 * v + (1 - beta2) * g * g) / (1 - beta2**t) + eps),
+                    beta1 * m + (1 - beta1) * g,
+                    beta2 * v + (1 - beta2) * g * g,
+                ),
+            ),
+        ),
+        hints=(
+            "m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²",
+            "m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t); w ← w − lr·m̂ / (√v̂ + ε); return (w, m, v)",
+        ),
     ),
     Question(
         "q3",
         2,
-        "Early stopping: the best epoch",
-        name="best_epoch",
-        reference=lambda val_loss: int(np.argmin(val_loss)),
-        cases=({"val_loss": [0.9, 0.6, 0.45, 0.47, 0.52, 0.6]}, {"val_loss": [1.0, 0.8, 0.8, 0.9]}),
-        mistakes=(
-            Mistake(
-                "last epoch returned",
-                "keep the weights of the epoch with the LOWEST validation loss",
-                lambda val_loss: len(val_loss) - 1,
-            ),
-            Mistake(
-                "counted epochs from 1",
-                "return the list index (epochs count from 0 here)",
-                lambda val_loss: int(np.argmin(val_loss)) + 1,
-            ),
-            Mistake("highest loss chosen", "argmin, not argmax", lambda val_loss: int(np.argmax(val_loss))),
+        "A learning rate for the narrow valley",
+        kind="value",
+        name="lr_valley",
+        validate=valley_converges,
+        hints=(
+            "With momentum μ, the steep direction (curvature 25) diverges when lr·25 > 2(1 + μ).",
+            "Any lr comfortably between about 0.003 and 0.15 works; try 0.05.",
         ),
-        hints=("np.argmin returns the first index of the smallest value.",),
     ),
     Question(
         "q4",
         2,
-        "Xavier initialisation",
-        name="xavier_std",
-        reference=lambda n_in, n_out: float(np.sqrt(2.0 / (n_in + n_out))),
-        cases=({"n_in": 64, "n_out": 32}, {"n_in": 2, "n_out": 2}),
+        "Step decay",
+        name="step_decay",
+        reference=lambda lr0, epoch, factor, every: lr0 * factor ** (epoch // every),
+        cases=(
+            {"lr0": 0.1, "epoch": 0, "factor": 0.5, "every": 10},
+            {"lr0": 0.1, "epoch": 25, "factor": 0.5, "every": 10},
+            {"lr0": 1.0, "epoch": 8, "factor": 0.1, "every": 3},
+        ),
         mistakes=(
             Mistake(
-                "He's formula",
-                "He uses √(2/n_in) for ReLU; Xavier uses √(2/(n_in + n_out))",
-                lambda n_in, n_out: float(np.sqrt(2.0 / n_in)),
+                "decays every epoch",
+                "the rate drops once every `every` epochs: factor ** (epoch // every)",
+                lambda lr0, epoch, factor, every: lr0 * factor**epoch,
             ),
             Mistake(
-                "variance instead of standard deviation",
-                "take the square root",
-                lambda n_in, n_out: 2.0 / (n_in + n_out),
+                "off by one: decays an epoch early",
+                "epochs count from 0; the first drop is at epoch `every`",
+                lambda lr0, epoch, factor, every: lr0 * factor ** ((epoch + 1) // every),
             ),
         ),
-        hints=("Var(w) = 2 / (n_in + n_out); the standard deviation is its square root.",),
+        hints=("Integer division: epoch // every counts the drops so far.",),
     ),
-    Question("q5", 2, "Why equal starting weights never learn", kind="manual"),
+    Question("q5", 2, "Why momentum helps in a narrow valley", kind="manual"),
 ]

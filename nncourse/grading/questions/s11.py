@@ -1,126 +1,102 @@
-"""Section 11, the playground: predictions about architecture and training, tested."""
+"""Section 11, activations, initialisation and over-fitting."""
 
 from __future__ import annotations
 
-import math
+import numpy as np
 
 from ..spec import Mistake, Question
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
-OPTIMIZERS = ("sgd", "momentum", "adam")
+Z = ({"z": [-2.0, -0.5, 0.0, 0.5, 3.0]}, {"z": [[1.5, -1.5], [0.0, 0.25]]})
 
 
-def count_parameters(sizes):
-    """Σ over layers of n_in·n_out + n_out."""
-    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+def relu_prime(z):
+    """1 where z > 0, else 0 (0 at z = 0, as in PyTorch)."""
+    return (z > 0).astype(float)
 
 
-def moons_config_ok(cfg) -> tuple[bool, str]:
-    """Train the configuration on make_toy("moons", 200, noise=0.15) and ask for 95% training accuracy.
-
-    The output neuron is linear and the loss is binary cross-entropy on its logit z ("bce_logits"),
-    as in the playground; a point counts as class 1 where z > 0, that is σ(z) > 0.5.
-    """
-    from ...data import make_toy
-    from ...network import Network
-    from ...train import DivergenceError, train
-
-    if not isinstance(cfg, dict):
-        return False, "moons_config must be a dict, e.g. {'sizes': [2, 8, 1], 'activation': 'tanh', ...}"
-    missing = {"sizes", "activation", "optimizer", "lr", "epochs"} - set(cfg)
-    if missing:
-        return False, f"moons_config is missing the keys {sorted(missing)}"
-    sizes = cfg["sizes"]
-    if (
-        not isinstance(sizes, list)
-        or not 2 <= len(sizes) <= 6
-        or sizes[0] != 2
-        or sizes[-1] != 1
-        or not all(isinstance(n, float) and n.is_integer() and 1 <= n <= 64 for n in sizes)
-    ):
-        return False, "sizes must list 2 to 6 whole numbers from 1 to 64, starting with 2 and ending with 1"
-    sizes = [int(n) for n in sizes]
-    if cfg["activation"] not in ACTIVATIONS or cfg["optimizer"] not in OPTIMIZERS:
-        return False, f"activation must be one of {ACTIVATIONS} and optimizer one of {OPTIMIZERS}"
-    lr, epochs = cfg["lr"], cfg["epochs"]
-    if (
-        not isinstance(lr, float)
-        or not math.isfinite(lr)
-        or lr <= 0
-        or not isinstance(epochs, float)
-        or not epochs.is_integer()
-        or not 1 <= epochs <= 300
-    ):
-        return False, "lr must be a positive number and epochs a whole number from 1 to 300"
-    if count_parameters(sizes) > 3000:
-        return False, f"that network has {count_parameters(sizes)} parameters; stay under 3000"
-    X, y = make_toy("moons", n=200, noise=0.15, seed=0)
-    net = Network(sizes, activation=cfg["activation"], output_activation="linear", seed=0)
-    try:
-        train(
-            net,
-            X,
-            y.reshape(-1, 1),
-            loss="bce_logits",
-            optimizer=cfg["optimizer"],
-            lr=lr,
-            epochs=int(epochs),
-            batch_size=16,
-            seed=0,
-        )
-    except DivergenceError:
-        return False, "training diverged (the loss became nan or inf): lower lr"
-    acc = net.accuracy(X, y.reshape(-1, 1))
-    if acc >= 0.95:
-        return True, f"accuracy {acc:.1%} on the moons: well done"
-    return False, f"accuracy {acc:.1%} on the moons; 95% is needed"
+def tanh_prime(z):
+    """1 − tanh²(z)."""
+    return 1 - np.tanh(z) ** 2
 
 
 QUESTIONS = [
     Question(
         "q1",
         2,
-        "Counting a network's parameters",
-        name="count_parameters",
-        reference=count_parameters,
-        cases=({"sizes": [2, 8, 1]}, {"sizes": [64, 32, 16, 10]}),
+        "The derivative of ReLU",
+        name="relu_prime",
+        reference=relu_prime,
+        cases=Z,
         mistakes=(
             Mistake(
-                "biases forgotten",
-                "each layer also has one bias per output neuron",
-                lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])),
+                "ReLU returned instead of its derivative",
+                "the slope is 1 for z > 0 and 0 otherwise",
+                lambda z: np.maximum(z, 0.0),
             ),
             Mistake(
-                "counted neurons, not parameters",
-                "count weights (n_in·n_out per layer) and biases",
-                lambda sizes: sum(sizes),
+                "slope 1 at z = 0",
+                "the course (and PyTorch) use 0 at z = 0: test z > 0, not z >= 0",
+                lambda z: (z >= 0).astype(float),
             ),
         ),
-        hints=("Weight layer l has W^(l) of shape (n_l, n_(l−1)) and b^(l) of shape (n_l,): add n_l·n_(l−1) + n_l.",),
+        hints=("A boolean array (z > 0) turns into 0.0/1.0 with .astype(float).",),
     ),
     Question(
         "q2",
-        1,
-        "Hidden neurons for XOR",
-        kind="value",
-        name="xor_hidden_min",
-        reference=lambda: 2,
+        2,
+        "The derivative of tanh",
+        name="tanh_prime",
+        reference=tanh_prime,
+        cases=Z,
         mistakes=(
-            Mistake("one neuron draws one line", "XOR's classes cannot be split by one line: it needs two", lambda: 1),
+            Mistake("`z` used where `a` belongs", "the formula 1 − a² needs a = tanh(z), not z", lambda z: 1 - z**2),
+            Mistake("sign error", "tanh′(z) = 1 − tanh²(z) is positive", lambda z: np.tanh(z) ** 2 - 1),
+            Mistake("tanh returned instead of its derivative", "differentiate: 1 − tanh²(z)", lambda z: np.tanh(z)),
         ),
-        hints=("Each hidden sigmoid neuron contributes one straight boundary.",),
+        hints=("a = np.tanh(z); the derivative is 1 − a².",),
     ),
     Question(
         "q3",
-        3,
-        "A configuration that learns the moons",
-        kind="value",
-        name="moons_config",
-        validate=moons_config_ok,
-        hints=(
-            "Try the cell below with one small hidden layer first: it stalls near 85%, its boundary almost straight.",
-            "Two hidden layers of ReLU units, trained with Adam, learn the curved boundary.",
+        2,
+        "Early stopping: the best epoch",
+        name="best_epoch",
+        reference=lambda val_loss: int(np.argmin(val_loss)),
+        cases=({"val_loss": [0.9, 0.6, 0.45, 0.47, 0.52, 0.6]}, {"val_loss": [1.0, 0.8, 0.8, 0.9]}),
+        mistakes=(
+            Mistake(
+                "last epoch returned",
+                "keep the weights of the epoch with the LOWEST validation loss",
+                lambda val_loss: len(val_loss) - 1,
+            ),
+            Mistake(
+                "counted epochs from 1",
+                "return the list index (epochs count from 0 here)",
+                lambda val_loss: int(np.argmin(val_loss)) + 1,
+            ),
+            Mistake("highest loss chosen", "argmin, not argmax", lambda val_loss: int(np.argmax(val_loss))),
         ),
+        hints=("np.argmin returns the first index of the smallest value.",),
     ),
-    Question("q4", 2, "Your prediction, tested", kind="manual"),
+    Question(
+        "q4",
+        2,
+        "Xavier initialisation",
+        name="xavier_std",
+        reference=lambda n_in, n_out: float(np.sqrt(2.0 / (n_in + n_out))),
+        cases=({"n_in": 64, "n_out": 32}, {"n_in": 2, "n_out": 2}),
+        mistakes=(
+            Mistake(
+                "He's formula",
+                "He uses √(2/n_in) for ReLU; Xavier uses √(2/(n_in + n_out))",
+                lambda n_in, n_out: float(np.sqrt(2.0 / n_in)),
+            ),
+            Mistake(
+                "variance instead of standard deviation",
+                "take the square root",
+                lambda n_in, n_out: 2.0 / (n_in + n_out),
+            ),
+        ),
+        hints=("Var(w) = 2 / (n_in + n_out); the standard deviation is its square root.",),
+    ),
+    Question("q5", 2, "Why equal starting weights never learn", kind="manual"),
 ]
