@@ -26,7 +26,7 @@ from ..losses import Loss
 from ..network import Network
 from ..optim import SGD
 from ..train import History, train
-from .panel import FULL_LABEL, Panel, png
+from .panel import FULL_LABEL, SliderPanel, png
 
 #: The toy problem: XOR with a little noise, 300 points, a 2-16-1 network, BCE on logits, lr 0.1.
 N_TOY = 300
@@ -164,7 +164,7 @@ def curve_png(batch_size: int) -> bytes:
     return png(fig)
 
 
-class BatchSizeWidget:
+class BatchSizeWidget(SliderPanel):
     """Slider over the batch size (1 to 300) with the readout and the training curve of that size.
 
     ``slider`` (IntSlider), ``readout`` (HTML with class ``nncourse-readout``, always
@@ -174,18 +174,14 @@ class BatchSizeWidget:
     def __init__(self, description: str = "batch size", value: int = 32):
         self.slider = widgets.IntSlider(value=value, min=1, max=N_TOY, step=1, description=description,
                                         style=FULL_LABEL)
-        self.readout = widgets.HTML(value=batch_readout(value))
-        self.readout.add_class("nncourse-readout")
-        self.picture = widgets.Image(value=curve_png(value), format="png", width=720)
-        self.slider.observe(self._update, names="value")
-        self.box = Panel(
-            [self.slider, self.readout, self.picture],
-            "BatchSizeWidget(batch size slider, updates readout, loss curve)",
-        )
+        super().__init__([self.slider], "BatchSizeWidget(batch size slider, updates readout, loss curve)",
+                         width=720)
 
-    def _update(self, change) -> None:
-        self.readout.value = batch_readout(change["new"])  # first: it is instant
-        self.picture.value = curve_png(change["new"])
+    def readout_html(self) -> str:
+        return batch_readout(self.slider.value)
+
+    def picture_png(self) -> bytes:
+        return curve_png(self.slider.value)
 
 
 def batch_size_widget(description: str = "batch size", value: int = 32) -> BatchSizeWidget:

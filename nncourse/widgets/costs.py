@@ -26,7 +26,8 @@ import numpy as np
 
 from ..activations import Sigmoid
 from ..losses import BCE, MAE, MSE, BCEWithLogits, Loss
-from .panel import FULL_LABEL, Panel, png
+from .formatting import fixed
+from .panel import FULL_LABEL, SliderPanel, figure_png
 
 #: The losses the widget shows, in order.
 LOSSES: dict[str, Loss] = {"MSE": MSE(), "MAE": MAE(), "BCE": BCE()}
@@ -66,10 +67,7 @@ def loss_table(prediction: float, target: float = DEFAULT_TARGET) -> dict[str, t
 
 
 def _num(x: float, digits: int = 4) -> str:
-    text = f"{x:.{digits}f}"
-    if float(text) == 0:
-        text = f"{0:.{digits}f}"
-    return text.replace("-", "\u2212")
+    return fixed(x, digits, true_minus=True)
 
 
 def cost_readout(prediction: float, target: float = DEFAULT_TARGET) -> str:
@@ -111,17 +109,10 @@ def draw_costs(ax, prediction: float, target: float = DEFAULT_TARGET):
 
 def costs_png(prediction: float, target: float = DEFAULT_TARGET) -> bytes:
     """PNG bytes of :func:`draw_costs`, drawn off-screen."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=FIGSIZE)
-    FigureCanvasAgg(fig)
-    draw_costs(fig.add_subplot(), prediction, target)
-    fig.tight_layout()
-    return png(fig, dpi=PNG_DPI)
+    return figure_png(lambda ax: draw_costs(ax, prediction, target), FIGSIZE, dpi=PNG_DPI)
 
 
-class CostExplorer:
+class CostExplorer(SliderPanel):
     """A slider for the prediction ŷ, a toggle for the target y, the losses' readout and plot.
 
     Attributes: ``slider`` (FloatSlider 0.01..0.99, step 0.01), ``target`` (ToggleButtons,
@@ -135,21 +126,15 @@ class CostExplorer:
                                           style=FULL_LABEL)
         self.target = widgets.ToggleButtons(options=[("target y = 1", 1.0), ("target y = 0", 0.0)],
                                             value=DEFAULT_TARGET)
-        self.readout = widgets.HTML(value=cost_readout(self.slider.value, self.target.value))
-        self.readout.add_class("nncourse-readout")
-        self.picture = widgets.Image(value=costs_png(self.slider.value, self.target.value), format="png",
-                                     width=int(FIGSIZE[0] * PNG_DPI))
-        self.slider.observe(self._update, names="value")
-        self.target.observe(self._update, names="value")
-        self.box = Panel(
-            [widgets.HBox([self.slider, self.target]), self.readout, self.picture],
-            "CostExplorer(MSE, MAE and BCE of one prediction, with their gradients)",
-        )
+        super().__init__([self.slider, self.target],
+                         "CostExplorer(MSE, MAE and BCE of one prediction, with their gradients)",
+                         width=int(FIGSIZE[0] * PNG_DPI))
 
-    def _update(self, change=None) -> None:
-        p, y = self.slider.value, self.target.value
-        self.readout.value = cost_readout(p, y)
-        self.picture.value = costs_png(p, y)
+    def readout_html(self) -> str:
+        return cost_readout(self.slider.value, self.target.value)
+
+    def picture_png(self) -> bytes:
+        return costs_png(self.slider.value, self.target.value)
 
 
 def cost_explorer(description: str = "predicted ŷ") -> CostExplorer:

@@ -24,13 +24,16 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from .panel import FULL_LABEL, Panel, png
+from ..activations import Sigmoid
+from ..gradcheck import central_difference  # noqa: F401 - the one central difference; notebook 01 uses it as dw.central_difference
+from .formatting import fixed
+from .formatting import snap as snap_to
+from .panel import FULL_LABEL, SliderPanel, figure_png
 
 E2 = math.exp(2.0)
 
 
-def _sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
+_sigmoid = Sigmoid().fn
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,7 @@ X_MIN, X_MAX, X_STEP = -3.0, 3.0, 0.1
 
 def num(v: float) -> str:
     """``v`` with 6 decimals, never "-0.000000" (a tiny negative rounding residue prints as 0.000000)."""
-    text = f"{float(v):.6f}"
-    return "0.000000" if text == "-0.000000" else text
+    return fixed(v, 6)
 
 
 def curve(name: str) -> Curve:
@@ -85,8 +87,7 @@ def curve(name: str) -> Curve:
 
 def snap(x: float, step: float = X_STEP) -> float:
     """``x`` rounded to the slider's grid (0.1), so 0.30000000000000004 reads as 0.3."""
-    decimals = max(0, -math.floor(math.log10(step)))
-    return round(round(float(x) / step) * step, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return snap_to(x, step)
 
 
 def tangent(name: str, x: float) -> tuple[float, float, float]:
@@ -102,11 +103,6 @@ def tangent(name: str, x: float) -> tuple[float, float, float]:
 def secant_slope(f: Callable[[float], float], x: float, h: float) -> float:
     """The slope of the secant through (x, f(x)) and (x + h, f(x + h)): (f(x + h) − f(x)) / h."""
     return (float(f(x + h)) - float(f(x))) / h
-
-
-def central_difference(f: Callable[[float], float], x: float, h: float = 1e-5) -> float:
-    """(f(x + h) − f(x − h)) / 2h: error O(h²) instead of the one-sided secant's O(h)."""
-    return (float(f(x + h)) - float(f(x - h))) / (2.0 * h)
 
 
 def secant_table(f: Callable[[float], float], df: Callable[[float], float], x: float,
@@ -160,18 +156,11 @@ def draw_tangent(ax, name: str, x: float, half_width: float = 1.0):
 
 def tangent_png(name: str, x: float) -> bytes:
     """PNG bytes of :func:`draw_tangent` (no pyplot state is touched)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(6, 3.6))
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    draw_tangent(ax, name, snap(x))
-    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.14, top=0.97)
-    return png(fig)
+    return figure_png(lambda ax: draw_tangent(ax, name, snap(x)), (6, 3.6),
+                      adjust={"left": 0.13, "right": 0.97, "bottom": 0.14, "top": 0.97})
 
 
-class TangentExplorer:
+class TangentExplorer(SliderPanel):
     """Move x along a curve and watch the tangent line and dy/dx.
 
     Attributes: ``function`` (Dropdown over :data:`CURVES`), ``slider`` (FloatSlider over x,
@@ -185,19 +174,14 @@ class TangentExplorer:
         self.slider = widgets.FloatSlider(value=snap(x), min=X_MIN, max=X_MAX, step=X_STEP,
                                           readout_format=".1f", description=description,
                                           continuous_update=True, style=FULL_LABEL)
-        self.readout = widgets.HTML(value=readout_html(self.slider.value, name))
-        self.readout.add_class("nncourse-readout")
-        self.picture = widgets.Image(value=tangent_png(name, self.slider.value), format="png", width=480)
-        self.slider.observe(self._update, names="value")
-        self.function.observe(self._update, names="value")
-        self.box = Panel(
-            [widgets.HBox([self.function, self.slider]), self.readout, self.picture],
-            "TangentExplorer(choose a curve, move x, read the tangent's slope)",
-        )
+        super().__init__([self.function, self.slider],
+                         "TangentExplorer(choose a curve, move x, read the tangent's slope)", width=480)
 
-    def _update(self, _change=None) -> None:
-        self.readout.value = readout_html(self.slider.value, self.function.value)
-        self.picture.value = tangent_png(self.function.value, self.slider.value)
+    def readout_html(self) -> str:
+        return readout_html(self.slider.value, self.function.value)
+
+    def picture_png(self) -> bytes:
+        return tangent_png(self.function.value, self.slider.value)
 
 
 def tangent_explorer(description: str = "x on curve", x: float = 1.0, name: str = DEFAULT_CURVE) -> TangentExplorer:

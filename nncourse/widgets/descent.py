@@ -28,7 +28,9 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from .panel import FULL_LABEL, Panel, png
+from .formatting import fixed
+from .formatting import snap as snap_to
+from .panel import FULL_LABEL, SliderPanel, png
 
 #: The parabola C(θ) = θ²: curvature, start (slope 2 × 1.25 = 2.5 there) and minimum.
 PARABOLA_K = 2.0
@@ -169,8 +171,7 @@ def describe(r: float) -> str:
 
 def snap(lr: float, step: float = LR_STEP) -> float:
     """``lr`` rounded to the slider grid (0.01), so 0.30000000000000004 reads as 0.3."""
-    decimals = max(0, -math.floor(math.log10(step)))
-    return round(round(float(lr) / step) * step, decimals) + 0.0
+    return snap_to(lr, step)
 
 
 def parabola_path(lr: float, steps: int = N_STEPS) -> np.ndarray:
@@ -193,8 +194,7 @@ def fmt(v: float) -> str:
     v = float(v)
     if not math.isfinite(v) or abs(v) >= 1e4:
         return f"{v:.4e}"
-    text = f"{v:.6f}"
-    return "0.000000" if text == "-0.000000" else text
+    return fixed(v, 6)
 
 
 def readout_html(lr: float) -> str:
@@ -280,7 +280,7 @@ def paths_png(lr: float) -> bytes:
     return png(fig)
 
 
-class LearningRateExplorer:
+class LearningRateExplorer(SliderPanel):
     """One learning-rate slider; the readout and both paths follow.
 
     Attributes: ``slider`` (FloatSlider, step 0.01), ``readout`` (HTML with class
@@ -291,18 +291,14 @@ class LearningRateExplorer:
         self.slider = widgets.FloatSlider(value=snap(lr), min=LR_MIN, max=LR_MAX, step=LR_STEP,
                                           readout_format=".2f", description=description,
                                           continuous_update=True, style=FULL_LABEL)
-        self.readout = widgets.HTML(value=readout_html(self.slider.value))
-        self.readout.add_class("nncourse-readout")
-        self.picture = widgets.Image(value=paths_png(self.slider.value), format="png", width=640)
-        self.slider.observe(self._update, names="value")
-        self.box = Panel(
-            [self.slider, self.readout, self.picture],
-            "LearningRateExplorer(move lr, watch descent on a parabola and a bowl)",
-        )
+        super().__init__([self.slider], "LearningRateExplorer(move lr, watch descent on a parabola and a bowl)",
+                         width=640)
 
-    def _update(self, _change=None) -> None:
-        self.readout.value = readout_html(self.slider.value)
-        self.picture.value = paths_png(self.slider.value)
+    def readout_html(self) -> str:
+        return readout_html(self.slider.value)
+
+    def picture_png(self) -> bytes:
+        return paths_png(self.slider.value)
 
 
 def learning_rate_explorer(description: str = "learning rate", lr: float = 0.1) -> LearningRateExplorer:

@@ -23,7 +23,9 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from .panel import FULL_LABEL, Panel, png
+from .formatting import fixed
+from .formatting import snap as snap_to
+from .panel import FULL_LABEL, SliderPanel, figure_png
 
 #: Where the widget starts: the example point of the seeds.
 X0, Y0 = 3.0, -3.0
@@ -43,14 +45,12 @@ def grad_f(x: float, y: float) -> tuple[float, float]:
 
 def snap(v: float, step: float = STEP) -> float:
     """``v`` rounded to the slider grid (0.1), so 0.30000000000000004 reads as 0.3."""
-    decimals = max(0, -math.floor(math.log10(step)))
-    return round(round(float(v) / step) * step, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return snap_to(v, step)
 
 
 def num(v: float) -> str:
     """``v`` with 6 decimals, never "-0.000000" (a tiny negative rounding residue prints as 0.000000)."""
-    text = f"{float(v):.6f}"
-    return "0.000000" if text == "-0.000000" else text
+    return fixed(v, 6)
 
 
 def directional_derivative(grad: tuple[float, float], angle: float) -> float:
@@ -128,19 +128,14 @@ def draw_gradient(ax, x: float, y: float, levels: int = 21, scale: float = 0.25,
 
 def gradient_png(x: float, y: float) -> bytes:
     """PNG bytes of :func:`draw_gradient` at the snapped point (no pyplot state is touched)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    def draw(ax) -> None:
+        draw_gradient(ax, snap(x), snap(y))
+        ax.set_title(f"contours of f(x, y) = x·y + x², point ({snap(x):.1f}, {snap(y):.1f})", fontsize=9)
 
-    fig = Figure(figsize=(4.6, 4.6))
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    draw_gradient(ax, snap(x), snap(y))
-    ax.set_title(f"contours of f(x, y) = x·y + x², point ({snap(x):.1f}, {snap(y):.1f})", fontsize=9)
-    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.1, top=0.93)
-    return png(fig)
+    return figure_png(draw, (4.6, 4.6), adjust={"left": 0.13, "right": 0.97, "bottom": 0.1, "top": 0.93})
 
 
-class GradientExplorer:
+class GradientExplorer(SliderPanel):
     """Two sliders move the point (x, y); the readout and the contour plot follow.
 
     Attributes: ``slider`` (the x slider, FloatSlider step 0.1), ``y_slider``, ``readout``
@@ -156,20 +151,14 @@ class GradientExplorer:
 
         self.slider = make(description, x)
         self.y_slider = make(y_description, y)
-        self.readout = widgets.HTML(value=readout_html(self.slider.value, self.y_slider.value))
-        self.readout.add_class("nncourse-readout")
-        self.picture = widgets.Image(value=gradient_png(self.slider.value, self.y_slider.value), format="png",
-                                     width=370)
-        self.slider.observe(self._update, names="value")
-        self.y_slider.observe(self._update, names="value")
-        self.box = Panel(
-            [widgets.HBox([self.slider, self.y_slider]), self.readout, self.picture],
-            "GradientExplorer(move the point, read f and ∇f, see ∇f and −∇f)",
-        )
+        super().__init__([self.slider, self.y_slider],
+                         "GradientExplorer(move the point, read f and ∇f, see ∇f and −∇f)", width=370)
 
-    def _update(self, _change=None) -> None:
-        self.readout.value = readout_html(self.slider.value, self.y_slider.value)
-        self.picture.value = gradient_png(self.slider.value, self.y_slider.value)
+    def readout_html(self) -> str:
+        return readout_html(self.slider.value, self.y_slider.value)
+
+    def picture_png(self) -> bytes:
+        return gradient_png(self.slider.value, self.y_slider.value)
 
 
 def gradient_explorer(description: str = "point x", y_description: str = "point y",

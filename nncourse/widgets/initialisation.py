@@ -21,7 +21,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..network import Network
-from .panel import FULL_LABEL, Panel, png
+from .panel import FULL_LABEL, SliderPanel, png
 
 N_IN, WIDTH, N_OUT, BATCH = 16, 32, 4, 64
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
@@ -102,7 +102,7 @@ def bars_png(depth: int) -> bytes:
     return png(fig)
 
 
-class GradientWidget:
+class GradientWidget(SliderPanel):
     """Depth slider (2 to 10) with the gradient-norm table and bar chart of that depth.
 
     ``slider`` (IntSlider), ``readout`` (HTML with class ``nncourse-readout``, always
@@ -113,18 +113,13 @@ class GradientWidget:
         self.slider = widgets.IntSlider(value=value, min=MIN_DEPTH, max=MAX_DEPTH, step=1,
                                         description=description,
                                         style=FULL_LABEL)
-        self.readout = widgets.HTML(value=gradient_readout(value))
-        self.readout.add_class("nncourse-readout")
-        self.picture = widgets.Image(value=bars_png(value), format="png", width=480)
-        self.slider.observe(self._update, names="value")
-        self.box = Panel(
-            [self.slider, self.readout, self.picture],
-            "GradientWidget(depth slider, gradient-norm readout, bar chart)",
-        )
+        super().__init__([self.slider], "GradientWidget(depth slider, gradient-norm readout, bar chart)", width=480)
 
-    def _update(self, change) -> None:
-        self.readout.value = gradient_readout(change["new"])
-        self.picture.value = bars_png(change["new"])
+    def readout_html(self) -> str:
+        return gradient_readout(self.slider.value)
+
+    def picture_png(self) -> bytes:
+        return bars_png(self.slider.value)
 
 
 def gradient_widget(description: str = "depth", value: int = MAX_DEPTH) -> GradientWidget:

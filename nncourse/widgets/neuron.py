@@ -20,12 +20,12 @@ Everything the widget shows comes from plain functions, testable without a scree
 
 from __future__ import annotations
 
-import math
-
 import ipywidgets as widgets
 import numpy as np
 
-from .panel import FULL_LABEL, Panel, png
+from ..activations import Sigmoid
+from .formatting import fixed
+from .panel import FULL_LABEL, SliderPanel, figure_png
 
 #: Initial slider values; :func:`neuron_readout` uses them as its defaults.
 DEFAULT_WEIGHT = 1.0
@@ -38,18 +38,14 @@ X_RANGE = (-6.0, 6.0)
 FIGSIZE, PNG_DPI = (5.5, 3.2), 90
 
 
+_SIGMOID = Sigmoid()
+
+
 def sigmoid(z):
-    """σ(z) = 1 / (1 + e^(−z)), elementwise for arrays, a float for a float."""
-    if np.ndim(z) == 0:
-        z = float(z)
-        # two branches so that neither exp overflows
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
-    z = np.asarray(z, dtype=np.float64)
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+    """σ(z) = 1 / (1 + e^(−z)) from :class:`nncourse.activations.Sigmoid`: elementwise for arrays,
+    a float for a float."""
+    a = _SIGMOID.fn(np.asarray(z, dtype=np.float64))
+    return float(a) if np.ndim(z) == 0 else a
 
 
 def neuron_values(w: float, b: float = DEFAULT_BIAS, x: float = PROBE_X) -> dict[str, float | None]:
@@ -71,10 +67,7 @@ def neuron_values(w: float, b: float = DEFAULT_BIAS, x: float = PROBE_X) -> dict
 
 def _num(x: float, digits: int = 3) -> str:
     """Fixed-point text with a true minus sign, and no "−0.000"."""
-    text = f"{x:.{digits}f}"
-    if float(text) == 0:
-        text = f"{0:.{digits}f}"
-    return text.replace("-", "\u2212")
+    return fixed(x, digits, true_minus=True)
 
 
 def neuron_readout(w: float, b: float = DEFAULT_BIAS) -> str:
@@ -121,18 +114,10 @@ def draw_neuron_curve(ax, w: float, b: float, others: bool = False):
 
 def curve_png(w: float, b: float) -> bytes:
     """PNG bytes of :func:`draw_neuron_curve` for (w, b), drawn off-screen (no pyplot state)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=FIGSIZE)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    draw_neuron_curve(ax, w, b, others=True)
-    fig.tight_layout()
-    return png(fig, dpi=PNG_DPI)
+    return figure_png(lambda ax: draw_neuron_curve(ax, w, b, others=True), FIGSIZE, dpi=PNG_DPI)
 
 
-class NeuronExplorer:
+class NeuronExplorer(SliderPanel):
     """Sliders for the weight and the bias of one sigmoid neuron, its curve and a readout.
 
     Attributes: ``weight`` and ``bias`` (FloatSliders, step 0.1), ``readout`` (HTML with class
@@ -146,21 +131,14 @@ class NeuronExplorer:
                                           readout_format=".1f", description=weight_description, style=style)
         self.bias = widgets.FloatSlider(value=DEFAULT_BIAS, min=-5.0, max=5.0, step=0.1,
                                         readout_format=".1f", description=bias_description, style=style)
-        self.readout = widgets.HTML(value=neuron_readout(self.weight.value, self.bias.value))
-        self.readout.add_class("nncourse-readout")
-        self.picture = widgets.Image(value=curve_png(self.weight.value, self.bias.value), format="png",
-                                     width=int(FIGSIZE[0] * PNG_DPI))
-        self.weight.observe(self._update, names="value")
-        self.bias.observe(self._update, names="value")
-        self.box = Panel(
-            [widgets.HBox([self.weight, self.bias]), self.readout, self.picture],
-            "NeuronExplorer(weight and bias sliders of one sigmoid neuron)",
-        )
+        super().__init__([self.weight, self.bias], "NeuronExplorer(weight and bias sliders of one sigmoid neuron)",
+                         width=int(FIGSIZE[0] * PNG_DPI))
 
-    def _update(self, change=None) -> None:
-        w, b = self.weight.value, self.bias.value
-        self.readout.value = neuron_readout(w, b)
-        self.picture.value = curve_png(w, b)
+    def readout_html(self) -> str:
+        return neuron_readout(self.weight.value, self.bias.value)
+
+    def picture_png(self) -> bytes:
+        return curve_png(self.weight.value, self.bias.value)
 
 
 def neuron_explorer(weight_description: str = "neuron w", bias_description: str = "neuron b") -> NeuronExplorer:

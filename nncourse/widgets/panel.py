@@ -1,4 +1,5 @@
-"""What the notebook widgets share: a panel that prints as one line, and figures as PNG bytes."""
+"""What the notebook widgets share: a panel of controls, readout and picture that prints as one
+line, figures as PNG bytes, and a Play button that works on ipywidgets 7 and 8."""
 
 from __future__ import annotations
 
@@ -22,6 +23,56 @@ class Panel(widgets.VBox):
 
     def __repr__(self) -> str:
         return self._text
+
+
+class SliderPanel:
+    """The pattern every lesson widget repeats: controls, a readout and a picture that follow them.
+
+    Subclasses create their controls, then call ``super().__init__(controls, text, width)`` and
+    define :meth:`readout_html` and :meth:`picture_png`, which read the controls' values.
+    Attributes: ``readout`` (HTML with class ``nncourse-readout``), ``picture`` (Image, PNG of
+    ``width`` pixels) and ``box`` (the whole widget, to display; its text form is ``text``).
+    """
+
+    def __init__(self, controls: list, text: str, width: int):
+        self.readout = widgets.HTML(value=self.readout_html())
+        self.readout.add_class("nncourse-readout")
+        self.picture = widgets.Image(value=self.picture_png(), format="png", width=width)
+        for control in controls:
+            control.observe(self._update, names="value")
+        row = controls[0] if len(controls) == 1 else widgets.HBox(controls)
+        self.box = Panel([row, self.readout, self.picture], text)
+
+    def readout_html(self) -> str:
+        """The readout for the controls' current values."""
+        raise NotImplementedError
+
+    def picture_png(self) -> bytes:
+        """The picture for the controls' current values, as PNG bytes."""
+        raise NotImplementedError
+
+    def _update(self, change=None) -> None:
+        self.readout.value = self.readout_html()  # first: it is instant
+        self.picture.value = self.picture_png()
+
+
+def figure_png(draw, figsize: tuple[float, float], dpi: int = 80, adjust: dict | None = None) -> bytes:
+    """PNG bytes of a new figure of ``figsize`` inches with one axes, drawn by ``draw(ax)``.
+
+    No pyplot state is touched, so widgets can redraw without a figure appearing in the notebook.
+    ``adjust`` goes to ``fig.subplots_adjust`` (cheaper); without it the layout is ``tight_layout``.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize)
+    FigureCanvasAgg(fig)
+    draw(fig.add_subplot())
+    if adjust:
+        fig.subplots_adjust(**adjust)
+    else:
+        fig.tight_layout()
+    return png(fig, dpi)
 
 
 def png(fig, dpi: int = 80) -> bytes:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
+from ..activations import Sigmoid
 from ..data import worked_example
 from .panel import FULL_LABEL, Panel, png
 
@@ -60,8 +61,8 @@ def fmt(x: float, digits: int = 6) -> str:
 
 
 def sigmoid(z: float) -> float:
-    """σ(z) = 1 / (1 + e^(−z)) for one float."""
-    return 1.0 / (1.0 + math.exp(-z))
+    """σ(z) = 1 / (1 + e^(−z)) for one float, from :class:`nncourse.activations.Sigmoid`."""
+    return float(Sigmoid().fn(float(z)))
 
 
 def worked_values() -> dict[str, float]:
