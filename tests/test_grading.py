@@ -492,7 +492,7 @@ def test_probe_output_is_read_only_with_the_right_tag_and_shape():
 
 
 def test_written_answer_found_even_if_its_cell_was_replaced():
-    from nncourse.grading.runner import written_answers
+    from nncourse.grading.markers import written_answers
     from nncourse.notebooks import read
 
     cells = read(SOURCE).cells

@@ -11,7 +11,8 @@ becomes ``raise NotImplementedError("write your code here")`` at the
 marker's indentation. A line ``### STUB <code>`` right after the END marker
 gives another stub (e.g. ``### STUB lr = None``, for a value the learner
 sets). In a markdown cell the region becomes ``_Write your answer here._``.
-Cells tagged ``hidden-tests`` are removed from the student version.
+Cells tagged ``hidden-tests`` are removed from the student version. Grading reads the
+learner's written answers back with :func:`written_answers`.
 """
 
 from __future__ import annotations
@@ -60,3 +61,23 @@ def has_markers(source: str) -> bool:
 def is_hidden(cell) -> bool:
     """True for a cell that holds hidden tests (tag ``hidden-tests``)."""
     return HIDDEN_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def written_answers(cells: list) -> dict[str, str]:
+    """Each written answer by question id: the markdown cell marked as its answer, or else
+    (if a learner replaced that cell) the first markdown cell after the question's heading."""
+    answers: dict[str, str] = {}
+    heading: str | None = None
+    for cell in cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        meta = cell.get("metadata", {}).get("nncourse", {})
+        if meta.get("role") == "answer":
+            answers[str(meta.get("question"))] = str(cell.get("source", ""))
+            heading = None
+        elif "points" in meta:
+            heading = str(meta.get("question"))
+        elif heading is not None:
+            answers.setdefault(heading, str(cell.get("source", "")))
+            heading = None
+    return answers

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import probe, sandbox
+from .markers import written_answers
 from .spec import Question, bank
 
 MAX_RESTARTS = 2
@@ -74,6 +75,73 @@ class Box:
     public_bank: Path | None = None
 
 
+def _start_box(box: Box | None, workdir: Path):
+    """The kernel manager and cgroup of a sandboxed kernel, or (None, None) for a plain one."""
+    if box is None or not box.sandboxed:
+        return None, None
+    assert box.spec_root is not None
+    cgroup = sandbox.new_cgroup(workdir.name)
+    hide = sandbox.hidden_paths([Path(h) for h in box.hide])  # the defaults, and the grader's folders
+    return sandbox.kernel_manager(workdir, box.spec_root, hide, box.limits, box.public_bank, cgroup), cgroup
+
+
+def _stop_box(km, cgroup) -> None:
+    """Shut the sandboxed kernel down (if still up) and remove its cgroup."""
+    if km is not None:
+        try:
+            from jupyter_core.utils import run_sync
+
+            if km.has_kernel:
+                run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # already gone
+            pass
+    sandbox.remove_cgroup(cgroup)
+
+
+def _client(nb, km, workdir: Path, cell_timeout: float, replies: list):
+    """An nbclient client that interrupts a cell at its time limit and records each reply's error name."""
+    from nbclient import NotebookClient
+
+    return NotebookClient(
+        nb,
+        km=km,
+        kernel_name=sandbox.KERNEL_NAME if km is not None else "python3",
+        timeout=int(cell_timeout),
+        allow_errors=True,
+        shutdown_kernel="immediate",
+        startup_timeout=60,
+        interrupt_on_timeout=True,
+        iopub_timeout=5,
+        error_on_timeout={"ename": "CellTimeoutError", "evalue": "cell timed out", "traceback": []},
+        resources={"metadata": {"path": str(workdir)}},
+        on_cell_executed=lambda cell, cell_index, execute_reply: replies.append(
+            (cell_index, execute_reply.get("content", {}).get("ename"))
+        ),
+    )
+
+
+def _run_cells(client, nb, cells, skip, cell_timeout, deadline, timed_out, replies, notes):
+    """Execute ``cells`` (but not ``skip``) on a started ``client``; the status and killer cell."""
+    from nbclient.exceptions import DeadKernelError
+
+    for index in cells:
+        if index in skip:
+            continue
+        remaining = deadline - time.monotonic()
+        if remaining <= 1:
+            notes.append("notebook time limit reached; the cells after it did not run")
+            return "timeout", None
+        client.timeout = max(1, int(min(cell_timeout, remaining)))
+        try:
+            client.execute_cell(nb.cells[index], index)
+        except DeadKernelError:
+            return "kernel-died", index
+        if replies and replies[-1] == (index, "CellTimeoutError"):
+            timed_out.add(index)
+            notes.append(f"code cell {index + 1} timed out after {client.timeout} s and was interrupted")
+    return "ok", None
+
+
 def _execute(
     nb,
     cells: list[int],
@@ -91,51 +159,16 @@ def _execute(
     (``interrupt_on_timeout``), which then waits for the cell's last output, so
     the next cell's output is never lost or mixed up.
     """
-    from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
     notes: list[str] = []
     replies: list[tuple[int, str | None]] = []
-    km, cgroup = None, None
-    if box is not None and box.sandboxed:
-        assert box.spec_root is not None
-        cgroup = sandbox.new_cgroup(workdir.name)
-        hide = sandbox.hidden_paths([Path(h) for h in box.hide])  # the defaults, and the grader's folders
-        km = sandbox.kernel_manager(workdir, box.spec_root, hide, box.limits, box.public_bank, cgroup)
-    client = NotebookClient(
-        nb,
-        km=km,
-        kernel_name=sandbox.KERNEL_NAME if km is not None else "python3",
-        timeout=int(cell_timeout),
-        allow_errors=True,
-        shutdown_kernel="immediate",
-        startup_timeout=60,
-        interrupt_on_timeout=True,
-        iopub_timeout=5,
-        error_on_timeout={"ename": "CellTimeoutError", "evalue": "cell timed out", "traceback": []},
-        resources={"metadata": {"path": str(workdir)}},
-        on_cell_executed=lambda cell, cell_index, execute_reply: replies.append(
-            (cell_index, execute_reply.get("content", {}).get("ename"))
-        ),
-    )
+    km, cgroup = _start_box(box, workdir)
+    client = _client(nb, km, workdir, cell_timeout, replies)
     try:
         with client.setup_kernel(cleanup_kc=True, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL):
             try:
-                for index in cells:
-                    if index in skip:
-                        continue
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 1:
-                        notes.append("notebook time limit reached; the cells after it did not run")
-                        return "timeout", None, notes
-                    client.timeout = max(1, int(min(cell_timeout, remaining)))
-                    try:
-                        client.execute_cell(nb.cells[index], index)
-                    except DeadKernelError:
-                        return "kernel-died", index, notes
-                    if replies and replies[-1] == (index, "CellTimeoutError"):
-                        timed_out.add(index)
-                        notes.append(f"code cell {index + 1} timed out after {client.timeout} s and was interrupted")
+                status, killer = _run_cells(client, nb, cells, skip, cell_timeout, deadline, timed_out, replies, notes)
             finally:
                 _kill_children(client)  # before the kernel itself is shut down
     except DeadKernelError:
@@ -144,36 +177,8 @@ def _execute(
         notes.append(f"grader could not run the kernel: {type(err).__name__}: {str(err)[:200]}")
         return "kernel-died", None, notes
     finally:
-        if km is not None:
-            try:
-                from jupyter_core.utils import run_sync
-
-                if km.has_kernel:
-                    run_sync(km.shutdown_kernel)(now=True)
-            except Exception:  # already gone
-                pass
-        sandbox.remove_cgroup(cgroup)
-    return "ok", None, notes
-
-
-def written_answers(cells: list) -> dict[str, str]:
-    """Each written answer by question id: the markdown cell marked as its answer, or else
-    (if a learner replaced that cell) the first markdown cell after the question's heading."""
-    answers: dict[str, str] = {}
-    heading: str | None = None
-    for cell in cells:
-        if cell.get("cell_type") != "markdown":
-            continue
-        meta = cell.get("metadata", {}).get("nncourse", {})
-        if meta.get("role") == "answer":
-            answers[str(meta.get("question"))] = str(cell.get("source", ""))
-            heading = None
-        elif "points" in meta:
-            heading = str(meta.get("question"))
-        elif heading is not None:
-            answers.setdefault(heading, str(cell.get("source", "")))
-            heading = None
-    return answers
+        _stop_box(km, cgroup)
+    return status, killer, notes
 
 
 def _fingerprint(path: Path | None) -> tuple | None:
@@ -181,6 +186,83 @@ def _fingerprint(path: Path | None) -> tuple | None:
         return None
     stat = path.stat()
     return (stat.st_size, stat.st_mtime_ns, path.read_bytes())
+
+
+def _read(data: bytes):
+    """The submission as a notebook; raises ValueError (or nbformat's error) if it is not one."""
+    import nbformat
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. cells without ids: harmless for grading
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+    if not isinstance(nb.get("cells"), list):
+        raise ValueError("no list of cells")
+    return nb
+
+
+def _with_probes(nb, auto: list[Question], cases: dict[str, list[dict]], nonce: str) -> dict[str, int]:
+    """Keep only ``nb``'s code cells, cleared, and append one probe cell per question; its index by id."""
+    import nbformat
+
+    code = [c for c in nb.cells if c.get("cell_type") == "code"]
+    for c in code:
+        c["outputs"], c["execution_count"] = [], None
+    probes = {}
+    for q in auto:
+        probes[q.id] = len(code)
+        code.append(nbformat.v4.new_code_cell(probe.probe_source(q, cases[q.id], nonce)))
+    nb.cells = code
+    return probes
+
+
+def _run_with_restarts(nb, probes, workdir, cell_timeout, deadline, timed_out, box, result: RunResult) -> None:
+    """Run the notebook; when a cell kills the kernel, rerun without it (at most MAX_RESTARTS times)."""
+    skip: set[int] = set()
+    for attempt in range(MAX_RESTARTS + 1):
+        for c in nb.cells:
+            c["outputs"] = []
+        status, killer, notes = _execute(
+            nb, list(range(len(nb.cells))), skip, workdir, cell_timeout, deadline, timed_out, box
+        )
+        result.notes += notes
+        if status != "kernel-died" or killer is None or attempt == MAX_RESTARTS:
+            break
+        skip.add(killer)
+        where = next((q for q, i in probes.items() if i == killer), None)
+        place = f"the {where} probe" if where else f"code cell {killer + 1}"
+        result.notes.append(
+            f"the kernel died in {place} (os._exit, exit() or a crash); reran the notebook without that cell"
+        )
+        if where:
+            result.probe_problems[where] = "calling the answer killed the kernel"
+    if status != "ok" or skip:
+        result.status = "kernel-died" if skip else status
+
+
+def _note_errors(nb, first_probe: int, timed_out: set[int], result: RunResult) -> None:
+    """Note every learner cell that raised (an interrupt of a timed-out cell is already noted)."""
+    for index, cell in enumerate(nb.cells[:first_probe]):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error" and not (
+                index in timed_out and out.get("ename") == "KeyboardInterrupt"
+            ):
+                result.notes.append(f"code cell {index + 1} raised {out.get('ename')}: {str(out.get('evalue'))[:80]}")
+    if result.status == "ok" and any("timed out" in n for n in result.notes):
+        result.status = "timeout"
+
+
+def _read_probes(nb, auto, probes, cases, nonce, timed_out, cell_timeout, result: RunResult) -> None:
+    """Each question's outcomes from its probe cell, or the reason there are none."""
+    for q in auto:
+        if q.id in result.probe_problems:
+            result.outcomes[q.id] = None
+            continue
+        outputs = nb.cells[probes[q.id]].get("outputs", [])
+        result.outcomes[q.id] = probe.read_outcomes(outputs, q.id, nonce, len(cases[q.id]))
+        if result.outcomes[q.id] is None and probes[q.id] in timed_out:
+            result.probe_problems[q.id] = f"the answer ran past the {cell_timeout:g} s limit (an infinite loop?)"
+        if result.outcomes[q.id] is None and q.id not in result.probe_problems:
+            result.probe_problems[q.id] = "no answer came back (the notebook timed out, crashed or hid the output)"
 
 
 def run_submission(
@@ -195,34 +277,20 @@ def run_submission(
     """Execute a submission (its bytes) and return the probe outputs of every question of
     ``section``; ``cases`` gives each question's cases (public and hidden). ``box`` says how
     to start the kernel (default: the sandbox, hiding nothing beyond its defaults)."""
-    import nbformat
-
-    questions: list[Question] = list(bank(section).values())
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # nbclient's leftover tasks after a timeout
     result = RunResult()
     start = time.monotonic()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. cells without ids: harmless for grading
-            nb = nbformat.reads(data.decode("utf-8"), as_version=4)
-        if not isinstance(nb.get("cells"), list):
-            raise ValueError("no list of cells")
+        nb = _read(data)
     except Exception as err:
         result.status = "unreadable"
         result.notes.append(f"not a readable notebook ({type(err).__name__}: {str(err)[:120]})")
         return result
     result.section = str(nb.metadata.get("nncourse", {}).get("section", "")) or None
     result.answers = written_answers(nb.cells)
-    code = [c for c in nb.cells if c.get("cell_type") == "code"]
-    for c in code:
-        c["outputs"], c["execution_count"] = [], None
+    auto = [q for q in bank(section).values() if q.kind != "manual"]
     nonce = probe.new_nonce()
-    auto = [q for q in questions if q.kind != "manual"]
-    probes = {}
-    for q in auto:
-        probes[q.id] = len(code)
-        code.append(nbformat.v4.new_code_cell(probe.probe_source(q, cases[q.id], nonce)))
-    nb.cells = code
+    probes = _with_probes(nb, auto, cases, nonce)
     box = Box() if box is None else box
     workdir = Path(tempfile.mkdtemp(prefix="nncourse-grade-"))
     private = Path(tempfile.mkdtemp(prefix="nncourse-grader-"))  # kernel spec, public data: not in the sandbox
@@ -231,51 +299,14 @@ def run_submission(
 
         box = Box(True, box.hide, box.limits, private, public.write(section, private / "public.json"))
     before = _fingerprint(gradebook)
+    timed_out: set[int] = set()
     try:
-        deadline = start + notebook_timeout
-        skip: set[int] = set()
-        timed_out: set[int] = set()
-        for attempt in range(MAX_RESTARTS + 1):
-            for c in nb.cells:
-                c["outputs"] = []
-            status, killer, notes = _execute(
-                nb, list(range(len(code))), skip, workdir, cell_timeout, deadline, timed_out, box
-            )
-            result.notes += notes
-            if status != "kernel-died" or killer is None or attempt == MAX_RESTARTS:
-                break
-            skip.add(killer)
-            where = next((q for q, i in probes.items() if i == killer), None)
-            place = f"the {where} probe" if where else f"code cell {killer + 1}"
-            result.notes.append(
-                f"the kernel died in {place} (os._exit, exit() or a crash); reran the notebook without that cell"
-            )
-            if where:
-                result.probe_problems[where] = "calling the answer killed the kernel"
-        if status != "ok" or skip:
-            result.status = "kernel-died" if skip else status
+        _run_with_restarts(nb, probes, workdir, cell_timeout, start + notebook_timeout, timed_out, box, result)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         shutil.rmtree(private, ignore_errors=True)
     result.gradebook_changed = _fingerprint(gradebook) != before
-    first_probe = min(probes.values(), default=len(code))
-    for index, cell in enumerate(nb.cells[:first_probe]):
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "error" and not (
-                index in timed_out and out.get("ename") == "KeyboardInterrupt"
-            ):
-                result.notes.append(f"code cell {index + 1} raised {out.get('ename')}: {str(out.get('evalue'))[:80]}")
-    if result.status == "ok" and any("timed out" in n for n in result.notes):
-        result.status = "timeout"
-    for q in auto:
-        if q.id in result.probe_problems:
-            result.outcomes[q.id] = None
-            continue
-        outputs = nb.cells[probes[q.id]].get("outputs", [])
-        result.outcomes[q.id] = probe.read_outcomes(outputs, q.id, nonce, len(cases[q.id]))
-        if result.outcomes[q.id] is None and probes[q.id] in timed_out:
-            result.probe_problems[q.id] = f"the answer ran past the {cell_timeout:g} s limit (an infinite loop?)"
-        if result.outcomes[q.id] is None and q.id not in result.probe_problems:
-            result.probe_problems[q.id] = "no answer came back (the notebook timed out, crashed or hid the output)"
+    _note_errors(nb, min(probes.values(), default=len(nb.cells)), timed_out, result)
+    _read_probes(nb, auto, probes, cases, nonce, timed_out, cell_timeout, result)
     result.seconds = time.monotonic() - start
     return result
