@@ -114,27 +114,9 @@ def _repository(out: Path, repository: str) -> list[str]:
     return [f"launch links -> {repository} in {len(files)} files (README, notebook headers, Colab setup cells)"]
 
 
-def build(out: Path, root: Path | None = None, repository: str | None = None) -> list[str]:
-    """Write the learner distribution into ``out``; returns one line per thing written.
-
-    ``repository`` (``https://github.com/<owner>/<name>``): where the learner copy will be
-    published; its Binder and Colab links and the Colab install line then point there
-    instead of at course.yml's (the instructor's, private) repository.
-    """
-    from .. import outline
-    from . import public, wire
-    from .spec import learner_copy
-
-    if learner_copy():
-        raise ValueError(
-            "this is already the learner distribution (no question banks): "
-            "run `nncourse release --learner-repo` in the instructor's repository."
-        )
-    root = Path(root) if root else outline.course_root()
-    out = Path(out)
-    _check_target(out, root)
-    out.mkdir(parents=True, exist_ok=True)
-    for name in MANAGED:  # a rebuild replaces what the last build wrote, and keeps the rest (.git)
+def _copy_course(root: Path, out: Path) -> list[str]:
+    """Replace what the last build wrote (keeping the rest, such as .git) with the course's files."""
+    for name in MANAGED:
         path = out / name
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
@@ -149,6 +131,48 @@ def build(out: Path, root: Path | None = None, repository: str | None = None) ->
         if (root / name).is_file():
             shutil.copy2(root / name, out / name)
             done.append(name)
+    return done
+
+
+def _copy_package(out: Path, expectations: dict) -> str:
+    """Copy nncourse without its question banks, and ship the public expectations as package data."""
+    from . import wire
+
+    package = Path(__file__).resolve().parent.parent
+
+    def leave_out(folder: str, names: list[str]) -> set[str]:
+        skip = set(SKIP(folder, names)) | {n for n in names if n.endswith(".egg-info")}
+        if Path(folder).resolve() == package / "grading":
+            skip |= {"questions", PACKAGED_PUBLIC} & set(names)
+        return skip
+
+    shutil.copytree(package, out / "nncourse", ignore=leave_out)
+    data = {"format": 1, "sections": expectations}
+    (out / "nncourse" / "grading" / PACKAGED_PUBLIC).write_text(wire.dumps(data) + "\n", encoding="utf-8")
+    return f"nncourse/ (without grading/questions/; public expectations in grading/{PACKAGED_PUBLIC})"
+
+
+def build(out: Path, root: Path | None = None, repository: str | None = None) -> list[str]:
+    """Write the learner distribution into ``out``; returns one line per thing written.
+
+    ``repository`` (``https://github.com/<owner>/<name>``): where the learner copy will be
+    published; its Binder and Colab links and the Colab install line then point there
+    instead of at course.yml's (the instructor's, private) repository.
+    """
+    from .. import outline
+    from . import public
+    from .spec import learner_copy
+
+    if learner_copy():
+        raise ValueError(
+            "this is already the learner distribution (no question banks): "
+            "run `nncourse release --learner-repo` in the instructor's repository."
+        )
+    root = Path(root) if root else outline.course_root()
+    out = Path(out)
+    _check_target(out, root)
+    out.mkdir(parents=True, exist_ok=True)
+    done = _copy_course(root, out)
     pyproject = out / "pyproject.toml"
     if pyproject.is_file() and "[tool.setuptools.package-data]" not in pyproject.read_text(encoding="utf-8"):
         with pyproject.open("a", encoding="utf-8") as f:  # so `pip install` (Colab) ships the public data
@@ -167,17 +191,6 @@ def build(out: Path, root: Path | None = None, repository: str | None = None) ->
     if repository:
         done += _repository(out, repository.rstrip("/"))
 
-    package = Path(__file__).resolve().parent.parent
-
-    def leave_out(folder: str, names: list[str]) -> set[str]:
-        skip = set(SKIP(folder, names)) | {n for n in names if n.endswith(".egg-info")}
-        if Path(folder).resolve() == package / "grading":
-            skip |= {"questions", PACKAGED_PUBLIC} & set(names)
-        return skip
-
-    shutil.copytree(package, out / "nncourse", ignore=leave_out)
-    data = {"format": 1, "sections": {s.id: public.export(s.id) for s in sections}}
-    (out / "nncourse" / "grading" / PACKAGED_PUBLIC).write_text(wire.dumps(data) + "\n", encoding="utf-8")
-    done.append(f"nncourse/ (without grading/questions/; public expectations in grading/{PACKAGED_PUBLIC})")
+    done.append(_copy_package(out, {s.id: public.export(s.id) for s in sections}))
     (out / MARKER).write_text("written by `nncourse release --learner-repo`; rebuilt in place\n", encoding="utf-8")
     return done

@@ -184,36 +184,20 @@ def _editable_sources() -> list[Path]:
     return found
 
 
+# New namespaces for everything, nobody's uid, no capabilities, the whole file system read-only
+# with fresh /dev, /proc and a private /tmp; the process tree dies with the grader.
+ISOLATION = (
+    "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+    "--uid", "65534", "--gid", "65534",
+    "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+    "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+)
+
+
 def bwrap_argv(work: Path, hide: list[Path], env: dict[str, str], command: list[str]) -> list[str]:
     """The bwrap command that runs ``command`` in the sandbox (see the module docstring)."""
-    bwrap = bwrap_path() or "bwrap"
     needed = needed_paths()
-    args = [
-        bwrap,
-        "--unshare-user",
-        "--unshare-ipc",
-        "--unshare-pid",
-        "--unshare-net",
-        "--unshare-uts",
-        "--unshare-cgroup-try",
-        "--uid",
-        "65534",
-        "--gid",
-        "65534",
-        "--die-with-parent",
-        "--new-session",
-        "--cap-drop",
-        "ALL",
-        "--ro-bind",
-        "/",
-        "/",
-        "--dev",
-        "/dev",
-        "--proc",
-        "/proc",
-        "--tmpfs",
-        "/tmp",
-    ]
+    args = [bwrap_path() or "bwrap", *ISOLATION]
     outer = sorted((h for h in hide if not any(_inside(h, n) for n in needed)), key=lambda p: len(p.parts))
     inner = sorted((h for h in hide if h not in outer), key=lambda p: len(p.parts))
     remount: list[str] = []  # made read-only at the end, once the mount points inside exist

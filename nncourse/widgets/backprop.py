@@ -250,6 +250,23 @@ def op_count_widget(description: str = "hidden layers", value: int = 1) -> OpCou
 # -- the dependency graph ----------------------------------------------------------
 
 
+def _graph_layout(L: int, dx: float) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
+    """Where each box of :func:`draw_dependency_graph` sits, and its label."""
+    pos: dict[str, tuple[float, float]] = {"A0": (0.0, 2.0)}
+    labels = {"A0": "X = A$^{(0)}$", "C": "C"}
+    for layer in range(1, L + 1):
+        pos[f"Z{layer}"] = (dx * (2 * layer - 1), 2.0)
+        pos[f"A{layer}"] = (dx * 2 * layer, 2.0)
+        pos[f"d{layer}"] = (dx * (2 * layer - 1), 0.8)
+        pos[f"g{layer}"] = (dx * (2 * layer - 1) - dx * 0.5, -0.4)
+        labels[f"Z{layer}"] = f"Z$^{{({layer})}}$"
+        labels[f"A{layer}"] = f"A$^{{({layer})}}$"
+        labels[f"d{layer}"] = f"Δ$^{{({layer})}}$"
+        labels[f"g{layer}"] = f"∂C/∂W$^{{({layer})}}$, ∂C/∂b$^{{({layer})}}$"
+    pos["C"] = (dx * (2 * L + 1), 2.0)
+    return pos, labels
+
+
 def draw_dependency_graph(n_layers: int = 3, ax=None):
     """Draw which quantities each gradient needs, for a network with ``n_layers`` weight layers.
 
@@ -262,21 +279,8 @@ def draw_dependency_graph(n_layers: int = 3, ax=None):
 
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 3.6))
-    L = int(n_layers)
-    dx = 2.0
-    pos: dict[str, tuple[float, float]] = {"A0": (0.0, 2.0)}
-    for layer in range(1, L + 1):
-        pos[f"Z{layer}"] = (dx * (2 * layer - 1), 2.0)
-        pos[f"A{layer}"] = (dx * 2 * layer, 2.0)
-        pos[f"d{layer}"] = (dx * (2 * layer - 1), 0.8)
-        pos[f"g{layer}"] = (dx * (2 * layer - 1) - dx * 0.5, -0.4)
-    pos["C"] = (dx * (2 * L + 1), 2.0)
-    labels = {"A0": "X = A$^{(0)}$", "C": "C"}
-    for layer in range(1, L + 1):
-        labels[f"Z{layer}"] = f"Z$^{{({layer})}}$"
-        labels[f"A{layer}"] = f"A$^{{({layer})}}$"
-        labels[f"d{layer}"] = f"Δ$^{{({layer})}}$"
-        labels[f"g{layer}"] = f"∂C/∂W$^{{({layer})}}$, ∂C/∂b$^{{({layer})}}$"
+    L, dx = int(n_layers), 2.0
+    pos, labels = _graph_layout(L, dx)
     colours = {"A": "#dbe9f6", "Z": "#dbe9f6", "C": "#f6dbdb", "d": "#fde3c8", "g": "#e2f0d9"}
 
     def arrow(a: str, b: str, colour: str, style: str = "-|>", rad: float = 0.0) -> None:
