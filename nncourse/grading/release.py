@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..outline import STUDENT_DIR
-from . import markers
+from . import catalogue, markers
 
 MANIFEST = ".nncourse-release.json"
 
@@ -118,6 +118,7 @@ def release(section_id: str, out: Path | None = None, execute: bool = True) -> R
         if current == new_hash:
             manifest[target.name] = new_hash
             _write_atomic(manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+            catalogue.refresh()
             return Released(target, "unchanged")
         if current != manifest.get(target.name):
             stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
@@ -130,6 +131,7 @@ def release(section_id: str, out: Path | None = None, execute: bool = True) -> R
     _write_atomic(target, data)
     manifest[target.name] = new_hash
     _write_atomic(manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+    catalogue.refresh()  # exercises/README.md lists every question with its points, from the banks
     return Released(target, "backed-up" if backup else "written", backup)
 
 
