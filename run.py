@@ -93,8 +93,11 @@ LOWEST_TESTS = [
     "tests/test_activations.py", "tests/test_data.py", "tests/test_errors.py", "tests/test_gradcheck.py",
     "tests/test_losses.py", "tests/test_network.py", "tests/test_optim.py", "tests/test_schedules.py",
     "tests/test_symbolic.py", "tests/test_train.py", "tests/test_worked_example.py", "tests/test_feedback.py",
-    "tests/test_playground.py", "tests/test_widgets_backprop_batching.py", "tests/test_widgets_calculus.py",
-    "tests/test_widgets_neuron_costs.py", "tests/test_widgets_optim_init.py", "tests/test_lowest.py",
+    "tests/test_playground.py", "tests/test_widgets_derivatives.py", "tests/test_widgets_gradient.py",
+    "tests/test_widgets_descent.py", "tests/test_widgets_neuron.py", "tests/test_widgets_costs.py",
+    "tests/test_widgets_backprop.py", "tests/test_widgets_batching.py", "tests/test_widgets_optimizers.py",
+    "tests/test_widgets_initialisation.py", "tests/test_widgets_graph.py", "tests/test_autograd.py",
+    "tests/test_regularisation.py", "tests/test_lowest.py",
 ]
 
 

@@ -46,9 +46,19 @@ def relative_error(a, b) -> float:
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
-def network_numeric_gradients(net, X, Y, loss: str | Loss = "mse", eps: float = 1e-6):
-    """``(dWs, dbs)`` of ``net`` by central differences, one parameter at a time."""
+def network_numeric_gradients(net, X, Y, loss: str | Loss = "mse", eps: float = 1e-6, masks=None):
+    """``(dWs, dbs)`` of ``net`` by central differences, one parameter at a time.
+
+    ``masks`` fixes the dropout masks (see ``Network.feedforward``); a dropout network
+    in training mode needs them, or every evaluation would draw new ones.
+    """
     X, Y, loss = net.check_data(X, Y, loss)
+    if masks is None and getattr(net, "training", False) and any(getattr(net, "dropout", ())):
+        raise ValueError(
+            "this network has dropout and is in training mode, so every evaluation of the loss would draw "
+            "new masks and the finite differences would measure noise. Pass masks= (one per hidden layer, "
+            "e.g. net.masks after a forward pass) or call net.eval() first."
+        )
 
     def numeric(params):
         grads = []
@@ -56,7 +66,7 @@ def network_numeric_gradients(net, X, Y, loss: str | Loss = "mse", eps: float = 
             def cost(values, p=p):
                 saved = p.copy()
                 p[...] = values
-                c = loss.fn(net.feedforward(X)[1][-1], Y)
+                c = loss.fn(net.feedforward(X, masks)[1][-1], Y)
                 p[...] = saved
                 return c
             grads.append(numeric_gradient(cost, p, eps))
@@ -65,16 +75,18 @@ def network_numeric_gradients(net, X, Y, loss: str | Loss = "mse", eps: float = 
     return numeric(net.weights), numeric(net.biases)
 
 
-def gradient_check(net, X, Y, loss: str | Loss = "mse", eps: float = 1e-6, grads=None) -> dict[str, float]:
+def gradient_check(net, X, Y, loss: str | Loss = "mse", eps: float = 1e-6, grads=None,
+                   masks=None) -> dict[str, float]:
     """Relative error between backprop and finite differences for each parameter.
 
     ``grads = (dWs, dbs)`` checks gradients computed some other way (a hand-written
     or deliberately broken backward pass); by default it is ``net.gradients(X, Y, loss)``.
     Keys follow the course's notation, layers counted from 1: ``"W1"``, ``"b1"``,
     ..., ``"WL"``, ``"bL"``. ``"W1"`` is W^(1), which the code stores as ``net.weights[0]``.
+    ``masks`` fixes the dropout masks for both sides (see ``Network.feedforward``).
     """
-    dWs, dbs = net.gradients(X, Y, loss) if grads is None else grads
-    nWs, nbs = network_numeric_gradients(net, X, Y, loss, eps)
+    dWs, dbs = net.gradients(X, Y, loss, masks) if grads is None else grads
+    nWs, nbs = network_numeric_gradients(net, X, Y, loss, eps, masks)
     report = {}
     for layer in range(net.n_layers):
         report[f"W{layer + 1}"] = relative_error(dWs[layer], nWs[layer])

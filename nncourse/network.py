@@ -19,10 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import Activation, LeakyReLU, Linear, ReLU, get_activation
-from .checks import as_matrix, check_data, check_parameters, unknown_name
+from .checks import as_matrix, check_data, check_parameters, check_range, unknown_name
 from .losses import Loss, get_loss
+from .regularisation import dropout_mask
 
 INITS = ("auto", "xavier", "he")
+Masks = Sequence[np.ndarray | None] | None  # one dropout mask per hidden layer (None: no mask there)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,11 @@ class Network:
     Weights start random with a seeded generator: ``"xavier"`` draws
     N(0, 2/(n_in + n_out)), ``"he"`` draws N(0, 2/n_in), and ``"auto"``
     picks He for ReLU-like layers and Xavier otherwise. Biases start at 0.
+
+    ``dropout`` (one probability for every hidden layer, or a list with one per
+    hidden layer) turns on inverted dropout in training mode: see :meth:`feedforward`.
+    Like a torch module, the network starts in training mode (``training`` is True);
+    :meth:`eval` and :meth:`train` switch modes. Without dropout the mode changes nothing.
     """
 
     def __init__(
@@ -74,6 +81,7 @@ class Network:
         output_activation: str | Activation | None = None,
         init: str = "auto",
         seed: int | None = 0,
+        dropout: float | Sequence[float] = 0.0,
     ):
         sizes = list(sizes) if not isinstance(sizes, (str, bytes)) else sizes
         if (
@@ -100,12 +108,28 @@ class Network:
             std = np.sqrt(2.0 / n_in) if he else np.sqrt(2.0 / (n_in + n_out))
             self.weights.append(rng.normal(0.0, std, size=(n_out, n_in)))
             self.biases.append(np.zeros(n_out))
+        self.dropout = _dropout_list(dropout, len(self.sizes) - 2)
+        self.rng = rng  # dropout masks continue the seeded stream after the weights
+        self.training = True
+        self.masks: list[np.ndarray | None] | None = None
 
     def __repr__(self) -> str:
+        dropout = f", dropout={self.dropout}" if any(self.dropout) else ""
         return (
             f"Network({self.sizes}, activation={self.activation!r}, "
-            f"output_activation={self.output_activation!r})"
+            f"output_activation={self.output_activation!r}{dropout})"
         )
+
+    def train(self, mode: bool = True) -> Network:
+        """Switch to training mode (dropout on), or to eval mode with ``mode=False``; returns the network."""
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(f"mode must be True or False; got {mode!r}.")
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> Network:
+        """Switch to eval mode: no dropout, the same output for the same input. Returns the network."""
+        return self.train(False)
 
     @property
     def n_layers(self) -> int:
@@ -130,27 +154,60 @@ class Network:
         self.check_parameters()
         return self.feedforward(as_matrix(X, "X", self.sizes[0]))
 
-    def feedforward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def feedforward(self, X: np.ndarray, masks: Masks = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """:meth:`trace` without the input checks, for loops that checked their data once
-        (``check_data``). X: (batch, n_in) float64; returns ``(zs, activations)``."""
+        (``check_data``). X: (batch, n_in) float64; returns ``(zs, activations)``.
+
+        Dropout: in training mode each hidden a^(l) (l = 1..L−1) with p > 0 is multiplied by a fresh
+        inverted-dropout mask m^(l) (entries 0 or 1/(1 − p), :func:`regularisation.dropout_mask`), and
+        ``activations[l]`` holds the masked a^(l). The masks are kept in ``self.masks`` (``masks[l-1]``
+        multiplies a^(l), (batch, n_l), None for a layer without dropout; None when no mask was used)
+        for :meth:`backprop`. ``masks=`` fixes them, in either mode (for gradient checks).
+        """
+        masks = self._masks_for(X.shape[0], masks)
         zs, activations = [], [X]
         for layer, (W, b) in enumerate(zip(self.weights, self.biases)):
             z = activations[-1] @ W.T + b
             zs.append(z)
-            activations.append(self.activation_of(layer).fn(z))
+            a = self.activation_of(layer).fn(z)
+            if masks is not None and layer < self.n_layers - 1 and masks[layer] is not None:
+                a = a * masks[layer]
+            activations.append(a)
+        self.masks = masks
         return zs, activations
+
+    def _masks_for(self, batch: int, masks: Masks) -> list[np.ndarray | None] | None:
+        """The dropout masks for a batch: the given ones (checked), fresh ones in training mode, or None."""
+        if masks is None:
+            if not (self.training and any(self.dropout)):
+                return None
+            return [dropout_mask((batch, n), p, self.rng) if p > 0 else None
+                    for n, p in zip(self.sizes[1:-1], self.dropout)]
+        masks = list(masks)
+        if len(masks) != self.n_layers - 1:
+            raise ValueError(
+                f"masks must hold one entry per hidden layer ({self.n_layers - 1}), an array or None; "
+                f"got {len(masks)}."
+            )
+        for i, (m, n) in enumerate(zip(masks, self.sizes[1:-1])):
+            if m is not None and np.shape(m) != (batch, n):
+                raise ValueError(f"masks[{i}] multiplies a^({i + 1}): expected shape {(batch, n)}; got {np.shape(m)}.")
+        return masks
 
     # -- backward --------------------------------------------------------
 
-    def backprop(self, zs, activations, grad_out, steps: BackwardSteps = BACKPROP):
+    def backprop(self, zs, activations, grad_out, steps: BackwardSteps = BACKPROP, masks: Masks = None):
         """Backpropagate ∂C/∂a^(L) of the output through every layer (rows are examples).
 
         δ^(L) = ∂C/∂a^(L) ⊙ f'(z^(L));   δ^(l) = (δ^(l+1) W^(l+1)) ⊙ f'(z^(l)).
+        With dropout masks m^(l) (``masks``, default ``self.masks``, those of the last
+        :meth:`feedforward`): δ^(l) = (δ^(l+1) W^(l+1)) ⊙ m^(l) ⊙ f'(z^(l)).
         ∂C/∂W^(l) = δ^(l)ᵀ A^(l−1)  (n_out, n_in);   ∂C/∂b^(l) = Σ_batch δ^(l)  (n_out,).
         Index ``layer`` below is l − 1: ``dWs[layer]`` is ∂C/∂W^(layer+1).
         ``steps`` (see :class:`BackwardSteps`) can plant a classic mistake, for teaching.
         """
         L = self.n_layers
+        masks = self.masks if masks is None else masks
         dWs, dbs = [None] * L, [None] * L
         delta = steps.local(self.output_activation, zs[-1], activations[-1], grad_out, output=True)
         for layer in range(L - 1, -1, -1):
@@ -158,23 +215,29 @@ class Network:
             dbs[layer] = delta.sum(axis=0)
             if layer > 0:
                 grad_a = steps.send_back(delta, self.weights[layer])
-                delta = steps.local(self.activation, zs[layer - 1], activations[layer], grad_a, output=False)
+                a = activations[layer]
+                if masks is not None and masks[layer - 1] is not None:
+                    grad_a = grad_a * masks[layer - 1]
+                    a = self.activation.fn(zs[layer - 1])  # a^(l) before its mask, for f'
+                delta = steps.local(self.activation, zs[layer - 1], a, grad_a, output=False)
         return dWs, dbs
 
-    def gradients(self, X, Y, loss: str | Loss = "mse") -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def gradients(
+        self, X, Y, loss: str | Loss = "mse", masks: Masks = None
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """``(dWs, dbs)``: gradients of the loss (mean over the batch) for every layer.
 
         X: (batch, n_in); Y: (batch, n_out). ``dWs[l]`` has the shape of
-        ``weights[l]`` and ``dbs[l]`` the shape of ``biases[l]``.
+        ``weights[l]`` and ``dbs[l]`` the shape of ``biases[l]``. ``masks``: see :meth:`feedforward`.
         """
         X, Y, loss = self.check_data(X, Y, loss)
-        zs, activations = self.feedforward(X)
+        zs, activations = self.feedforward(X, masks)
         return self.backprop(zs, activations, loss.grad(activations[-1], Y))
 
-    def loss(self, X, Y, loss: str | Loss = "mse") -> float:
-        """Value of ``loss`` on the batch (X, Y)."""
+    def loss(self, X, Y, loss: str | Loss = "mse", masks: Masks = None) -> float:
+        """Value of ``loss`` on the batch (X, Y). ``masks``: see :meth:`feedforward`."""
         X, Y, loss = self.check_data(X, Y, loss)
-        return loss.fn(self.feedforward(X)[1][-1], Y)
+        return loss.fn(self.feedforward(X, masks)[1][-1], Y)
 
     def predict(self, X) -> np.ndarray:
         """Class predictions, shape (batch,): the index of the largest output, or output > 0.5
@@ -196,6 +259,23 @@ class Network:
         loss = get_loss(loss)
         X, Y = check_data(self, X, Y, loss)
         return X, Y, loss
+
+
+def _dropout_list(dropout, n_hidden: int) -> list[float]:
+    """``dropout`` as one probability in [0, 1) per hidden layer."""
+    many = isinstance(dropout, (list, tuple, np.ndarray))
+    ps = list(dropout) if many else [dropout] * max(n_hidden, 1)
+    if many and len(ps) != n_hidden:
+        raise ValueError(
+            f"dropout must be one probability, or a list with one per hidden layer ({n_hidden}); "
+            f"got {len(ps)} values. The output layer never has dropout."
+        )
+    for i, p in enumerate(ps):
+        check_range(p, f"dropout[{i}]" if many else "dropout", 0, 1, include_high=False,
+                    hint="It is the probability of dropping a hidden unit; 0 turns dropout off.")
+    if n_hidden == 0 and any(ps):
+        raise ValueError("dropout needs a hidden layer: this network has none, and the output layer never drops.")
+    return [float(p) for p in ps[:n_hidden]]
 
 
 def predicted_classes(output: np.ndarray, logits: bool = False) -> np.ndarray:

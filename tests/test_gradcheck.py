@@ -213,3 +213,14 @@ def test_agreement_table_refuses_a_row_with_the_wrong_number_of_values():
         agreement_table({"∂E/∂w1": (1.0, 1.0, 1.0), "∂E/∂w5": (1.0, 1.0)})
     with pytest.raises(ValueError, match=r"row 'q' has 3 values; expected one per method \('a', 'b'\)"):
         agreement_table({"q": (1.0, 2.0, 3.0)}, methods=("a", "b"))
+
+
+def test_a_dropout_network_in_training_mode_needs_fixed_masks():
+    """Fresh masks at every evaluation would make finite differences measure noise: a clear error instead."""
+    net = Network([3, 4, 2], activation="tanh", output_activation="linear", dropout=0.5, seed=0)
+    X, Y = np.ones((2, 3)), np.zeros((2, 2))
+    with pytest.raises(ValueError, match="masks=.*net.eval"):
+        gradient_check(net, X, Y, "mse")
+    net.feedforward(X)  # draws and stores one mask per hidden layer
+    assert max(gradient_check(net, X, Y, "mse", masks=net.masks).values()) < 1e-6
+    assert max(gradient_check(net.eval(), X, Y, "mse").values()) < 1e-6

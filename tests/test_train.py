@@ -20,9 +20,9 @@ def test_modes_update_once_per_batch(batch_size, updates_per_epoch):
     class Counting(SGD):
         calls = 0
 
-        def step(self, params, grads):
+        def step(self, params, grads, decay=None):
             Counting.calls += 1
-            super().step(params, grads)
+            super().step(params, grads, decay)
 
     history = train(net, X, Y, "bce", optimizer=Counting(lr=0.5), epochs=3, batch_size=batch_size)
     assert Counting.calls == 3 * updates_per_epoch

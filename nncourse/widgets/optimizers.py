@@ -1,6 +1,6 @@
 """Notebook 10: optimizers on a 2-D loss surface.
 
-Three optimizers of :mod:`nncourse.optim` walk from the same start across an
+Four optimizers of :mod:`nncourse.optim` walk from the same start across an
 elongated bowl, a loss whose curvature is 25 times larger along θ2 than
 along θ1::
 
@@ -8,15 +8,15 @@ along θ1::
 
 Plain gradient descent must keep lr below 2/c2 = 0.08 to stay stable across
 the narrow direction, and then crawls along the long one. Momentum adds up
-past gradients; Adam divides each coordinate by the size of its own recent
-gradients.
+past gradients; RMSProp divides each coordinate's step by the size of its
+own recent gradients; Adam does both.
 
 What is here:
 
 - :func:`bowl_loss`, :func:`bowl_grad`, :func:`rosenbrock_loss`, :func:`rosenbrock_grad`;
-- :func:`default_optimizers`: the three optimizers with the notebook's settings;
+- :func:`default_optimizers`: the four optimizers with the notebook's settings;
 - :func:`optimizer_path`: the positions visited by one optimizer, shape (steps + 1, 2);
-- :func:`bowl_paths`: the three paths on the bowl (cached);
+- :func:`bowl_paths`: the four paths on the bowl (cached);
 - :func:`path_readout` and :func:`path_widget`: the step slider and its readout.
 """
 
@@ -27,7 +27,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from ..optim import SGD, Adam, Momentum, Optimizer
+from ..optim import SGD, Adam, Momentum, Optimizer, RMSprop
 from .panel import FULL_LABEL, Panel, png
 
 #: Curvatures of the bowl along θ1 and θ2.
@@ -35,9 +35,9 @@ CURVATURE = np.array([1.0, 25.0])
 #: The common starting point and the number of steps shown.
 START = (-4.0, 1.0)
 STEPS = 50
-#: Settings of the three optimizers on the bowl.
-SETTINGS = {"SGD": {"lr": 0.07}, "Momentum": {"lr": 0.07, "mu": 0.8}, "Adam": {"lr": 0.2}}
-COLOURS = {"SGD": "#1f77b4", "Momentum": "#e8710a", "Adam": "#2ca02c"}
+#: Settings of the four optimizers on the bowl (RMSProp keeps torch's default alpha = 0.99).
+SETTINGS = {"SGD": {"lr": 0.07}, "Momentum": {"lr": 0.07, "mu": 0.8}, "RMSProp": {"lr": 0.05}, "Adam": {"lr": 0.2}}
+COLOURS = {"SGD": "#1f77b4", "Momentum": "#e8710a", "RMSProp": "#2ca02c", "Adam": "#d62728"}  # blue, orange, green, red
 
 
 def bowl_loss(theta) -> np.ndarray | float:
@@ -66,10 +66,11 @@ def rosenbrock_grad(theta) -> np.ndarray:
 
 
 def default_optimizers() -> dict[str, Optimizer]:
-    """Fresh optimizers with :data:`SETTINGS`: SGD(0.07), Momentum(0.07, μ=0.8), Adam(0.2)."""
+    """Fresh optimizers with :data:`SETTINGS`: SGD(0.07), Momentum(0.07, μ=0.8), RMSprop(0.05), Adam(0.2)."""
     return {
         "SGD": SGD(**SETTINGS["SGD"]),
         "Momentum": Momentum(**SETTINGS["Momentum"]),
+        "RMSProp": RMSprop(**SETTINGS["RMSProp"]),
         "Adam": Adam(**SETTINGS["Adam"]),
     }
 
@@ -150,7 +151,7 @@ def draw_paths(ax, paths: dict[str, np.ndarray], loss: Callable, upto: int | Non
 
 
 def paths_png(step: int) -> bytes:
-    """PNG of the bowl with the three paths drawn up to ``step``."""
+    """PNG of the bowl with the four paths drawn up to ``step``."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
