@@ -150,6 +150,7 @@ COMMANDS: dict[str, tuple[str, Callable]] = {
     "gradcheck": ("check backprop against finite differences on a small network", _gradcheck),
     "release": ("make the student versions of the exercise notebooks", _grading.release_command),
     "grade": ("grade a folder of submitted exercise notebooks into a CSV", _grading.grade_command),
+    "autograder": ("build a Gradescope autograder zip for a section's exercise", _grading.autograder_command),
     "site": ("build the course website (static HTML, offline) from course.yml", _site),
     "launch": ("Binder and Colab links; --write puts the Colab setup cell into the notebooks", _launch),
 }

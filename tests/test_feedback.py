@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 import pytest
 
 from nncourse import outline
 from nncourse.grading import Checker, judge, wire
 from nncourse.grading.questions import s06, s09, s10
-from nncourse.grading.spec import Question, bank
+from nncourse.grading.spec import Mistake, Question, bank
 
-SECTIONS = [s.id for s in outline.load()[1]]
+# every section whose bank exists (a new section's bank may still be being written)
+SECTIONS = [
+    s.id for s in outline.load()[1] if importlib.util.find_spec(f"nncourse.grading.questions.s{s.id}") is not None
+]
 
 
 def all_questions():
@@ -54,10 +59,11 @@ def test_every_known_mistake_is_named(sid, q):
 
 
 def test_worked_example_numbers_match_the_course_notes():
-    assert f"{s06.error_E():.6f}" == "0.184981"
-    assert f"{s06.dE_dw5():.6f}" == "0.072952"
-    assert f"{s06.EX.w5 - s06.EX.lr * s06.dE_dw5():.6f}" == "0.179270"
-    assert f"{s06.hidden_deltas().sum():.7f}" == "0.0044961"  # ∂E/∂b1 (shared bias), course-notes table
+    case = wire.decode_args(s06.weights_case())  # the worked example's weights, x and t
+    assert f"{s06.error_E(**case):.6f}" == "0.184981"
+    assert f"{s06.dE_dw5(**case):.6f}" == "0.072952"
+    assert f"{s06.w5_after_step(**case, lr=s06.EX.lr):.6f}" == "0.179270"
+    assert f"{s06.dE_db1(**case):.7f}" == "0.0044961"  # ∂E/∂b1 (shared bias), course-notes table
 
 
 def test_backprop_reference_matches_the_course_notes():
@@ -109,7 +115,7 @@ def test_s07_broken_layer_is_counted_as_in_the_notation():
 
     import nbformat
 
-    from nncourse.gradcheck import gradient_check
+    from nncourse.gradcheck import gradient_check, network_numeric_gradients
     from nncourse.grading.questions import s08
 
     path = Path(__file__).resolve().parent.parent / "exercises" / "source" / "08_backprop_matrix_form.ipynb"
@@ -117,9 +123,11 @@ def test_s07_broken_layer_is_counted_as_in_the_notation():
     ns: dict = {"np": np}
     exec(setup, ns)
     net, X, Y = ns["check_net"], ns["X_check"], ns["Y_check"]
-    report = gradient_check(net, X, Y, "half_sse", grads=ns["buggy_gradients"](net, X, Y))
+    grads = ns["buggy_gradients"](net, X, Y)
+    report = gradient_check(net, X, Y, "half_sse", grads=grads)
     broken = [key for key, err in report.items() if err > 1e-2]
-    assert broken == [f"W{s08.QUESTIONS[3].reference()}"], report
+    numeric, _ = network_numeric_gradients(net, X, Y, "half_sse")
+    assert broken == [f"W{s08.QUESTIONS[3].reference(grads[0], numeric)}"], report
     assert all(err < 1e-6 for key, err in report.items() if key not in broken), report
 
 
@@ -134,7 +142,10 @@ def test_stub_reports_not_attempted_without_traceback(capsys):
     def forward(X, W1, b1, W2, b2):
         raise NotImplementedError("write your code here")
 
-    ns.update(forward=forward, E=None)
+    def error_E(weights, x, t):
+        raise NotImplementedError("write your code here")
+
+    ns.update(forward=forward, error_E=error_E)
     grader.check("q1")
     grader.check("q2")
     grader.check("q4")  # not even defined
@@ -145,11 +156,11 @@ def test_stub_reports_not_attempted_without_traceback(capsys):
 
 def test_check_finds_answers_in_the_callers_globals():
     grader = Checker("06")  # namespace: this module's globals, as in a notebook
-    globals()["w5_new"] = 0.18 - 0.01 * s06.dE_dw5()
+    globals()["w5_after_step"] = lambda weights, x, t, lr: weights["w5"] - lr * s06.dE_dw5(weights, x, t)
     try:
         assert grader.verdict("q6").status == "pass"
     finally:
-        del globals()["w5_new"]
+        del globals()["w5_after_step"]
 
 
 @pytest.mark.parametrize(
@@ -328,3 +339,310 @@ def test_s11_moons_validator_trains_on_logits_and_checks_the_threshold():
     small = {"sizes": [2.0, 8.0, 1.0], "activation": "tanh", "optimizer": "sgd", "lr": 0.5, "epochs": 100.0}
     ok, message = s13.moons_config_ok(small)
     assert not ok and "95% is needed" in message
+
+
+# -- issue 12: feedback that teaches and gives nothing away ---------------------------------
+
+
+def _value_question(answer, **kw) -> Question:
+    return Question("qx", 1, "a test question", kind="value", name="answer", reference=lambda: answer, **kw)
+
+
+def _verdict(q: Question, answer) -> judge.Verdict:
+    return judge.evaluate(q, [{}], [wire.run_case(answer, "value", {})], label="public tests")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [[1.0, 2.0], (1, 2), np.array([1.0, 2.0]), np.array([1, 2], dtype=np.int64), [np.float32(1.0), np.float64(2.0)]],
+    ids=["list", "tuple", "ndarray", "int-array", "numpy-scalars"],
+)
+def test_equivalent_sequences_are_accepted(answer):
+    assert _verdict(_value_question((1.0, 2.0)), answer).status == "pass"
+
+
+@pytest.mark.parametrize(
+    "answer", [0.1, np.float64(0.1), np.float32(0.1), np.array(0.1), np.array([0.1]), [0.1]], ids=str
+)
+def test_equivalent_numbers_are_accepted(answer):
+    # float32 holds 0.1 only to about 7 significant figures: inside the default rtol of 1e-6
+    assert _verdict(_value_question(0.1), answer).status == "pass"
+
+
+@pytest.mark.parametrize("answer", ["sigmoid", "Sigmoid", " SIGMOID ", "sigmoid\n"])
+def test_names_match_in_any_case_and_spacing(answer):
+    assert _verdict(_value_question("sigmoid"), answer).status == "pass"
+
+
+def test_a_wrong_name_is_wrong_without_showing_the_right_one():
+    v = _verdict(_value_question("sigmoid"), "relu")
+    assert v.status == "fail" and "sigmoid" not in v.message.lower() and "not the right name" in v.message
+
+
+def test_significant_figures_tolerance():
+    e2 = float(np.exp(2.0))  # 7.389056...; the lecture rounds it to 7.39
+    q4 = _value_question(e2, sig_figs=4)
+    assert q4.precision_text() == "to 4 significant figures"
+    # within one unit of the 4th significant figure (0.001): rounded or truncated, and 7.39 (= 7.390)
+    for ok in (7.389, 7.3891, 7.39, np.float32(7.389056)):
+        assert _verdict(q4, ok).status == "pass", ok
+    for bad in (7.387, 7.4, 7.3):
+        v = _verdict(q4, bad)
+        assert v.status == "fail", bad
+    v = _verdict(q4, 7.4)
+    assert "agrees to 2 significant figures" in v.message and "asks for 4" in v.message, v.message
+    assert "has only 2" in v.message and v.diagnoses == ["rounded too early"], v
+    v = _verdict(_value_question(e2, sig_figs=3), 7.39)
+    assert v.status == "pass" and v.message == "correct to 3 significant figures", v
+    # a hand calculation: 0.0729515 asked to 4 significant figures accepts 0.07295 and 0.0730 is 3
+    hand = _value_question(0.0729515, sig_figs=4)
+    assert _verdict(hand, 0.07295).status == "pass"
+    v = _verdict(hand, 0.073)
+    assert v.status == "fail" and "agrees to 3 significant figures" in v.message, v.message
+    with pytest.raises(ValueError, match="sig_figs"):
+        _value_question(1.0, sig_figs=0)
+
+
+def test_closeness_is_described_without_the_value():
+    x = 0.0729515
+    cases = {
+        -x: "sign error",
+        2 * x: "a factor of 2 too large",
+        x / 2: "a factor of 2 too small",
+        10 * x: "off by a power of 10",
+        1 / x: "upside down",
+        round(x, 3): "rounded too early",
+        x * 1.003: "agrees to 2 significant figures",
+        3.5: "not close",
+    }
+    q = _value_question(x)
+    for got, words in cases.items():
+        v = _verdict(q, got)
+        assert v.status == "fail" and words in v.message, (got, v.message)
+        assert "0.0729" not in v.message and "0.073" not in v.message, v.message
+    arr = np.array([[0.5, -1.25], [2.0, 3.0]])
+    qa = _value_question(arr)
+    assert "off by a constant factor" in _verdict(qa, 3 * arr).message
+    v = _verdict(_value_question(np.arange(6.0).reshape(2, 3) + 1), (np.arange(6.0).reshape(2, 3) + 1).T)
+    assert "transpose missing" in v.message and "expected" not in v.message.split("transpose")[0]
+    v = _verdict(qa, arr + [[0, 0], [0, 0.5]])
+    assert "wrong value at index (1, 1) (1 of 4 entries wrong)" in v.message, v.message
+    assert "nan or inf" in _verdict(qa, arr * np.nan).message
+    # a count (a whole number) is right or wrong: no talk of significant figures or rounding
+    v = _verdict(_value_question(2080), 2112)
+    assert v.status == "fail" and "significant" not in v.message and "rounded" not in v.message, v.message
+
+
+def test_batch_factor_names_the_batch_size():
+    q = Question("qx", 1, "mean", name="f", reference=lambda X: X.mean(axis=0), cases=({"X": [[1.0, 2.0]] * 3},),
+                 batch_arg="X")
+    v = judge.evaluate(q, list(q.cases), outcomes_of(lambda X: X.sum(axis=0), q, q.cases))
+    assert "summing instead of averaging" in v.message and "3× too large" in v.message
+
+
+def _numbers(x):
+    """Every number in an expected output (nested lists, arrays, dicts)."""
+    if isinstance(x, dict):
+        for v in x.values():
+            yield from _numbers(v)
+    elif isinstance(x, (list, tuple)):
+        for v in x:
+            yield from _numbers(v)
+    elif isinstance(x, np.ndarray):
+        yield from (float(v) for v in x.ravel())
+    elif isinstance(x, (int, float)) and not isinstance(x, bool):
+        yield float(x)
+
+
+def _significant(text: str) -> int:
+    digits = text.lstrip("-").split("e")[0].replace(".", "").lstrip("0")
+    return len(digits)
+
+
+def forms(x: float) -> set[str]:
+    """How an expected number could appear in a message: repr, 6g, 4g, 3 decimals. Forms with
+    fewer than 3 significant digits ("0.5", "2", "0.073") are left out: they occur innocently
+    (shapes, indices, counts, "10×") and say too little to give an answer away."""
+    out = {repr(x), f"{x:.6g}", f"{x:.4g}", f"{x:.3f}"}
+    return {f for f in out if _significant(f) >= 3 and f not in ("inf", "-inf", "nan")}
+
+
+def perturbed(x):
+    """A wrong answer of the same form: each number moved by 0.37·|x| + 0.1, names changed."""
+    if isinstance(x, dict):
+        return {k: perturbed(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [perturbed(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return x + 0.37 * np.abs(x) + 0.1
+    if isinstance(x, bool):
+        return not x
+    if isinstance(x, (int, float)):
+        return x + 0.37 * abs(x) + 0.1
+    if isinstance(x, str):
+        return x + "-wrong"
+    return x
+
+
+def _answers_for(expected):
+    """Wrong answers that exercise every kind of message: a perturbed one and, for numbers,
+    the general diagnoses (sign, ×2, ½, ×10, rounded to 2 significant figures)."""
+    yield perturbed(expected)
+    e = judge._numeric(expected)
+    if e is not None and not isinstance(expected, list):
+        for f in (lambda a: -a, lambda a: 2 * a, lambda a: a / 2, lambda a: 10 * a):
+            yield f(e)
+        with np.errstate(divide="ignore"):
+            yield np.vectorize(lambda v: float(f"{v:.1e}"))(e) if e.size else e
+
+
+@pytest.mark.parametrize(
+    "sid,q",
+    [(s, q) for s, q in all_questions() if q.kind != "manual" and q.reference is not None],
+    ids=lambda x: x if isinstance(x, str) else x.id,
+)
+def test_no_feedback_message_shows_the_expected_value(sid, q):
+    """Wrong answers (perturbed, sign-flipped, scaled, rounded, and each known mistake) get
+    messages in which no expected number appears, at any usual precision."""
+    for case in q.cases:
+        expected = judge.expected_output(q.reference, q, case)
+        secret = set().union(*(forms(x) for x in _numbers(expected))) if list(_numbers(expected)) else set()
+        if isinstance(expected, str):
+            secret.add(expected)
+        answers = [wire.encode(a) for a in _answers_for(expected)]
+        for m in q.mistakes:
+            try:
+                answers.append(wire.encode(m.fn(**wire.decode_args(case, q.lists, q.functions))))
+            except Exception:
+                pass
+        for data in answers:
+            status, message, _ = judge.judge_case(q, case, {"value": data})
+            if status == "pass":
+                continue
+            leaked = [s for s in secret if s in message]
+            assert not leaked, (sid, q.id, case, leaked, message)
+
+
+def test_a_mistake_is_never_named_for_a_correct_answer():
+    """Ties resolve to correct: the later of two tied minima is accepted (also_correct), and a
+    mistake whose output equals a correct answer on a case is not named there."""
+    q = Question(
+        "qx", 2, "best epoch", name="best_epoch",
+        reference=lambda val_loss: int(np.argmin(val_loss)),
+        also_correct=(lambda val_loss: int(len(val_loss) - 1 - np.argmin(val_loss[::-1])),),
+        cases=({"val_loss": [0.9, 0.5, 0.6]}, {"val_loss": [1.0, 0.8, 0.8, 0.9]}),
+        mistakes=(Mistake("counted epochs from 1", "count from 0", lambda val_loss: int(np.argmin(val_loss)) + 1),),
+    )
+    last_min = lambda val_loss: int(len(val_loss) - 1 - np.argmin(val_loss[::-1]))  # noqa: E731
+    v = judge.evaluate(q, list(q.cases), outcomes_of(last_min, q, q.cases))
+    assert v.status == "pass" and not v.diagnoses, v
+    # the same answer to a question without the alternative: wrong on the tie, but NOT that mistake
+    strict = Question("qy", 2, "best epoch", name="best_epoch", reference=q.reference, cases=q.cases,
+                      mistakes=q.mistakes)
+    v = judge.evaluate(strict, list(strict.cases), outcomes_of(last_min, strict, strict.cases))
+    assert v.status == "fail" and "counted epochs from 1" not in v.diagnoses and v.passed == 1, v
+    # a real off-by-one is still named (first case), although on the tie its output is a correct answer
+    v = judge.evaluate(q, list(q.cases), outcomes_of(q.mistakes[0].fn, q, q.cases))
+    assert v.passed == 1 and v.diagnoses == ["counted epochs from 1"], v
+
+
+def test_public_checks_that_pass_say_hidden_tests_come_at_grading(capsys):
+    grader = Checker("01", {})
+    grader.namespace["sigmoid_prime"] = lambda z: 1 / (1 + np.exp(-z)) * (1 - 1 / (1 + np.exp(-z)))
+    grader.check("q1")
+    out = capsys.readouterr().out
+    assert out.startswith("q1 ✔ public checks passed (2/2): hidden tests run at grading"), out
+    assert "all tests passed" not in out and "correct on all" not in out
+    grader.summary()
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("public checks: 2/") and last.endswith("hidden tests run at grading"), last
+
+
+def test_public_data_keeps_the_tolerance_and_the_alternatives(monkeypatch):
+    from nncourse.grading import public, spec
+
+    qs = {
+        "q1": Question("q1", 1, "t", name="g", reference=lambda x: float(np.exp(x)), cases=({"x": 2.0},),
+                       sig_figs=3),
+        "q2": Question("q2", 1, "t", name="f", reference=lambda x: x, also_correct=(lambda x: -x,),
+                       cases=({"x": 2.0},)),
+    }
+    monkeypatch.setattr(spec, "bank", lambda section: qs)
+    loaded = public.load(public.export("99"))
+    assert loaded["q1"].sig_figs == 3
+    assert judge.evaluate(loaded["q1"], [{"x": 2.0}], [{"value": 7.39}]).status == "pass"
+    v = judge.evaluate(loaded["q2"], [{"x": 2.0}], [{"value": -2.0}])
+    assert v.status == "pass"
+
+
+def test_public_data_never_holds_a_value_questions_answer(monkeypatch):
+    """A value question's one case is its answer, and its mistakes' outputs are the answer transformed:
+    none of them is exported (the learner copy and the grading sandbox can read that file)."""
+    from nncourse.grading import public, spec
+
+    answer = 7.3890560989306495
+    q = Question("qx", 1, "a test question", kind="value", name="answer", reference=lambda: answer,
+                 mistakes=(Mistake("sign", "check the sign", lambda: -answer),), sig_figs=3)
+    monkeypatch.setattr(spec, "bank", lambda section: {"qx": q})
+    text = wire.dumps(public.export("99"))
+    assert "7.38" not in text and "7.39" not in text
+    loaded = public.load(public.export("99"))["qx"]
+    ok, message = loaded.validate(answer)
+    assert not ok and message == public.GRADED_ELSEWHERE
+
+
+def _is_inexact(x) -> bool:
+    return any(not float(v).is_integer() for v in _numbers(x))
+
+
+@pytest.mark.parametrize(
+    "sid,q",
+    [(s, q) for s, q in all_questions() if q.kind == "value" and q.reference is not None],
+    ids=lambda x: x if isinstance(x, str) else x.id,
+)
+def test_value_questions_state_their_precision(sid, q):
+    """A value question whose answer is not a whole number asks for a precision (sig_figs), and its
+    text in the source notebook states it ("to 4 significant figures"); an exact one states none."""
+    from pathlib import Path
+
+    import nbformat
+
+    expected = judge.expected_output(q.reference, q, {})
+    if _is_inexact(expected):
+        assert q.sig_figs, f"{sid} {q.id}: the answer is not a whole number: give the question sig_figs"
+    section = outline.section(sid)
+    nb = nbformat.read(Path(__file__).resolve().parent.parent / section.exercise, as_version=4)
+    text = "\n".join(
+        c.source
+        for c in nb.cells
+        if c.cell_type == "markdown" and c.metadata.get("nncourse", {}).get("question") == q.id
+    )
+    assert text, f"{sid} {q.id}: no question cell in {section.exercise}"
+    if q.sig_figs:
+        assert q.precision_text() in text, f"{sid} {q.id}: the text must say {q.precision_text()!r}"
+    else:
+        assert "significant figure" not in text, f"{sid} {q.id}: the text states a precision the check does not use"
+
+
+@pytest.mark.parametrize("sid", SECTIONS)
+def test_public_data_judges_like_the_bank(sid):
+    """The learner copy judges from exported public data (no reference code): the reference passes,
+    each known mistake is named, and the precision travels with the data."""
+    import json
+
+    from nncourse.grading import public
+
+    loaded = public.load(json.loads(wire.dumps(public.export(sid))))
+    for q in bank(sid).values():
+        lq = loaded[q.id]
+        if q.kind == "value" and q.reference is not None:  # its answer stays with the grader
+            assert lq.reference is None and lq.validate(None) == (False, public.GRADED_ELSEWHERE)
+            continue
+        if q.kind == "manual" or q.reference is None:
+            continue
+        assert lq.sig_figs == q.sig_figs
+        v = judge.evaluate(lq, list(q.cases), outcomes_of(q.reference, q, q.cases), label="public tests")
+        assert v.status == "pass", (q.id, v)
+        for m in q.mistakes:
+            v = judge.evaluate(lq, list(q.cases), outcomes_of(m.fn, q, q.cases), label="public tests")
+            assert m.name in v.diagnoses, (q.id, m.name, v)

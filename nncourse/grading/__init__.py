@@ -12,6 +12,10 @@
   question data ``check()`` uses there (the banks are hidden from the kernel)
 - ``integrity``: fingerprint of the environment, checked after each submission
 - ``grade``: a folder of submissions -> gradebook CSV; ``commands``: the CLI
+- ``details``: a graded submission case by case (hidden cases: counts and mistake names only);
+  ``report``: its HTML feedback page; ``export``: Canvas and Moodle CSV, roster;
+  ``summary``: the class summary per question; ``results``: ``_details.json`` and ``--only``;
+  ``outputs``: all of these for one ``nncourse grade`` run; ``gradescope``: the Gradescope autograder
 """
 
 from .feedback import Checker

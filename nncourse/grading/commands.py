@@ -1,4 +1,4 @@
-"""The ``nncourse release`` and ``nncourse grade`` subcommands (registered in ``nncourse/cli.py``)."""
+"""The ``nncourse release``, ``grade`` and ``autograder`` subcommands (registered in ``nncourse/cli.py``)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ def release_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Names
 
 
 def grade_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
-    """``nncourse grade SECTION_OR_SOURCE FOLDER -o gradebook.csv``."""
+    """``nncourse grade SECTION_OR_SOURCE FOLDER -o gradebook.csv [--feedback DIR] [--format canvas|moodle]
+    [--roster CSV] [--only PATH]``."""
     parser.add_argument("section", help="section id (e.g. 06) or the instructor's source notebook")
     parser.add_argument("folder", type=Path, help="folder of submitted notebooks (any file names)")
     parser.add_argument("-o", "--out", type=Path, default=Path("gradebook.csv"), help="gradebook CSV to write")
@@ -77,22 +78,15 @@ def grade_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespa
     parser.add_argument("--cell-timeout", type=float, default=10, help="seconds per cell (default: 10)")
     parser.add_argument("--timeout", type=float, default=120, help="seconds per notebook (default: 120)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument(
-        "--no-sandbox",
-        action="store_true",
-        help="run kernels WITHOUT the bubblewrap sandbox (unsafe for untrusted notebooks; warns every run)",
-    )
-    parser.add_argument("--memory", type=int, default=2048, help="address-space cap per kernel, MB (default: 2048)")
-    parser.add_argument(
-        "--processes", type=int, default=64, help="tasks (processes + threads) per kernel (default: 64)"
-    )
+    _sandbox_arguments(parser)
+    _output_arguments(parser)
 
     def run(args: argparse.Namespace) -> int:
         import sys
         import warnings
 
         from . import sandbox
-        from .grade import TaintedEnvironment, grade
+        from .grade import TaintedEnvironment
         from .spec import learner_copy
 
         if learner_copy():
@@ -114,17 +108,7 @@ def grade_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespa
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # the --no-sandbox warning was printed above
-                rows = grade(
-                    args.section,
-                    args.folder,
-                    args.out,
-                    jobs=args.jobs,
-                    cell_timeout=args.cell_timeout,
-                    notebook_timeout=args.timeout,
-                    progress=not args.no_progress,
-                    sandboxed=not args.no_sandbox,
-                    limits=limits,
-                )
+                rows, lines = _grade_with_outputs(args, limits)
         except TaintedEnvironment as err:
             print(f"nncourse grade: STOPPED: {err}", file=sys.stderr)
             return 3
@@ -137,6 +121,102 @@ def grade_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespa
         print(f"graded {len(rows)} submission(s) -> {args.out}")
         for r in rows:
             print(f"  {r.total:6g}/{r.max_points:g}  {r.status:11}  {r.submission}")
+        print("\n".join(lines))
+        return 0
+
+    return run
+
+
+def _sandbox_arguments(parser: argparse.ArgumentParser) -> None:
+    """``nncourse grade``'s sandbox options."""
+    parser.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run kernels WITHOUT the bubblewrap sandbox (unsafe for untrusted notebooks; warns every run)",
+    )
+    parser.add_argument("--memory", type=int, default=2048, help="address-space cap per kernel, MB (default: 2048)")
+    parser.add_argument(
+        "--processes", type=int, default=64, help="tasks (processes + threads) per kernel (default: 64)"
+    )
+
+
+def _output_arguments(parser: argparse.ArgumentParser) -> None:
+    """``nncourse grade``'s options for what it writes besides the gradebook (see exercises/README.md)."""
+    parser.add_argument(
+        "--feedback", type=Path, default=None, metavar="DIR",
+        help="write one self-contained HTML feedback page per submission into DIR",
+    )
+    parser.add_argument(
+        "--format", dest="formats", action="append", choices=["canvas", "moodle"], default=[],
+        help="also write <gradebook stem>_canvas.csv or _moodle.csv for the LMS's grade import (repeatable)",
+    )
+    parser.add_argument(
+        "--roster", type=Path, default=None, metavar="CSV",
+        help="CSV mapping logins (file names) to names and LMS ids: login,name,id,sis_user_id,sis_login_id,"
+        "section,email,username,file",
+    )
+    parser.add_argument(
+        "--assignment", default=None, metavar="NAME",
+        help="the export's grade column (default: 'Exercise NN <title>'; Canvas: 'Name (12345)' = assignment 12345)",
+    )
+    parser.add_argument(
+        "--only", type=Path, default=None, metavar="PATH",
+        help="regrade just this submission into the existing gradebook (its row replaced, the others kept)",
+    )
+
+
+def _only_name(folder: Path, only: Path) -> str:
+    """``--only``'s submission as a path relative to the submissions folder."""
+    import os
+
+    path = only if only.is_absolute() or only.exists() else folder / only
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(folder))
+    if rel.startswith(".."):
+        raise ValueError(f"--only {only}: not a file in the submissions folder {folder}")
+    return Path(rel).as_posix()
+
+
+def _grade_with_outputs(args: argparse.Namespace, limits) -> tuple[list, list[str]]:
+    """Grade (all, or ``--only`` one into the existing gradebook), write the other outputs: (rows, lines)."""
+    from .grade import grade
+    from .outputs import Outputs
+    from .results import merge_row
+
+    only = _only_name(args.folder, args.only) if args.only else None
+    out = Path(args.out)
+    if only and not out.is_file():
+        raise FileNotFoundError(f"--only regrades into an existing gradebook; {out} does not exist yet")
+    outputs = Outputs(args.section, out, args.feedback, args.formats, args.roster, args.assignment, bool(only))
+    target = out.with_name(f".{out.stem}.only.csv") if only else out
+    try:
+        rows = grade(
+            args.section, args.folder, target, jobs=args.jobs, cell_timeout=args.cell_timeout,
+            notebook_timeout=args.timeout, progress=not args.no_progress, sandboxed=not args.no_sandbox,
+            limits=limits, only=only, on_result=outputs,
+        )
+        if only:
+            merge_row(out, target)
+    finally:
+        if only:
+            target.unlink(missing_ok=True)
+            target.with_name(f"{target.stem}_answers.md").unlink(missing_ok=True)
+    return rows, outputs.finish()
+
+
+def autograder_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    """``nncourse autograder SECTION -o autograder.zip``: a Gradescope autograder (see gradescope.py)."""
+    parser.add_argument("section", help="section id (e.g. 06) or the instructor's source notebook")
+    parser.add_argument("-o", "--out", type=Path, default=Path("autograder.zip"), help="zip to write")
+
+    def run(args: argparse.Namespace) -> int:
+        from .gradescope import build
+        from .spec import learner_copy
+
+        if learner_copy():
+            raise ValueError(INSTRUCTOR_ONLY)
+        path = build(args.section, args.out)
+        print(f"Gradescope autograder for section {args.section} -> {path} (upload it as the assignment's "
+              "autograder; see exercises/README.md)")
         return 0
 
     return run

@@ -7,7 +7,8 @@ file's name or folder (it works on Binder and in any copy)::
     grader = Checker("06")
     check, hint = grader.check, grader.hint
 
-``check`` runs the PUBLIC cases only and prints one short verdict; a stub
+``check`` runs the PUBLIC cases only and prints one short verdict (never the
+expected value: see ``judge``; a pass says that hidden tests run at grading); a stub
 that still raises ``NotImplementedError`` is reported as "not attempted
 yet", never as a traceback. Grading does not use this object at all: the
 grader judges answers in its own process (see ``grade.py``), so redefining
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import wire
-from .judge import Verdict, evaluate
+from .judge import PUBLIC, Verdict, evaluate
 from .spec import Question, bank
 
 
@@ -82,7 +83,7 @@ class Checker:
         obj = self.namespace.get(q.name)
         with time_limit(self.seconds):
             outcomes = wire.run_all(obj, q.kind, list(q.cases), q.lists, q.functions)
-        return evaluate(q, list(q.cases), outcomes, label="public tests")
+        return evaluate(q, list(q.cases), outcomes, label=PUBLIC)
 
     def check(self, qid: str) -> None:
         """Print a one-line verdict on question ``qid``, e.g. ``check("q3")``."""
@@ -91,7 +92,7 @@ class Checker:
         q = self._question(qid)
         if v.status == "pass":
             worth = f"{q.points:g} point{'' if q.points == 1 else 's'}"
-            print(f"   (worth {worth}" + (", if the hidden tests pass too)" if q.kind == "function" else ")"))
+            print(f"   (worth {worth}" + (" if the hidden tests pass too)" if q.kind == "function" else ")"))
 
     def hint(self, qid: str, all: bool = False) -> None:
         """Print the next hint for ``qid`` (each call reveals one more); ``all=True`` prints every hint."""
@@ -127,4 +128,4 @@ class Checker:
             total, auto = total + v.points, auto + q.points
             print(f"{v}  [{v.points:g}/{v.max_points:g}]")
         extra = f" (+ {manual:g} points marked by hand)" if manual else ""
-        print(f"public tests: {total:g}/{auto:g} points{extra}")
+        print(f"public checks: {total:g}/{auto:g} points{extra}; hidden tests run at grading")

@@ -42,6 +42,7 @@ import tempfile
 import time
 import unicodedata
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
@@ -337,8 +338,13 @@ def grade(
     progress: bool = True,
     sandboxed: bool = True,
     limits: sandbox.Limits | None = None,
+    only: str | None = None,
+    on_result: Callable[[str, RunResult, Row], None] | None = None,
 ) -> list[Row]:
     """Grade every file in ``folder`` and write the gradebook CSV ``out``; return its rows.
+
+    ``only``: grade just the file at that path relative to ``folder`` (``--only``).
+    ``on_result(name, result, row)`` is called after each row is written (feedback reports).
 
     ``sandboxed`` (default) runs each kernel in the bubblewrap sandbox and refuses to
     grade (RuntimeError, saying how to get one) if none can be made here. Raises
@@ -365,6 +371,10 @@ def grade(
     out = Path(out).resolve()
     answers_path = out.with_name(f"{out.stem}_answers.md")
     files = collect(folder, exclude=[out, answers_path])
+    if only is not None:
+        files = [f for f in files if f[0] == only]
+        if not files:
+            raise FileNotFoundError(f"--only: no submission {only!r} in {folder} (give its path in that folder).")
     hide = (str(folder.resolve()), str(out.parent), str(Path(source).resolve().parent))
     box = Box(sandboxed=sandboxed, hide=hide, limits=limits or sandbox.Limits())
     watch = [Path(source).resolve(), folder.resolve()]
@@ -395,6 +405,8 @@ def grade(
         written[:] = [write_csv(out, [rows[n] for n in sorted(rows)], questions)]
         if any(q.kind == "manual" for q in questions):
             write_answers(answers_path, [(n, results[n]) for n in sorted(results)], questions)
+        if on_result is not None:
+            on_result(name, result, rows[name])
         bar.update(1)
 
     todo = []

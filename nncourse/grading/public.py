@@ -5,8 +5,9 @@ code, mistakes' code) are hidden, so a kernel cannot import the answers. The
 grader writes ``export(section)`` to a read-only file there instead, and
 ``spec.bank`` rebuilds the questions from it (``load``): for each public case the
 reference's output and each known mistake's output, already encoded
-(``wire.encode``). These are exactly what ``check()`` shows a learner anyway;
-hidden cases, reference code and validators never leave the grader.
+(``wire.encode``). ``check()`` compares with them but never prints them;
+hidden cases, reference code, validators and the answers of value questions never
+leave the grader.
 """
 
 from __future__ import annotations
@@ -68,11 +69,16 @@ def export(section: str) -> dict:
             "batch_arg": q.batch_arg,
             "rtol": q.rtol,
             "atol": q.atol,
+            "sig_figs": q.sig_figs,
             "expected": None,
+            "also_correct": [],
             "mistakes": [],
         }
-        if q.kind != "manual" and q.validate is None and q.reference is not None:
+        # A value question's one public case IS its answer (and its mistakes' outputs are the
+        # answer transformed), so none of it leaves the grader: it is checked at grading only.
+        if q.kind == "function" and q.validate is None and q.reference is not None:
             item["expected"] = {case_key(c): _encoded(q.reference, q, c) for c in q.cases}
+            item["also_correct"] = [{case_key(c): _encoded(fn, q, c) for c in q.cases} for fn in q.also_correct]
             item["mistakes"] = [
                 {"name": m.name, "fix": m.fix, "outputs": {case_key(c): _encoded(m.fn, q, c) for c in q.cases}}
                 for m in q.mistakes
@@ -105,6 +111,7 @@ def load(data: dict) -> dict[str, Question]:
             "batch_arg": item["batch_arg"],
             "rtol": item["rtol"],
             "atol": item["atol"],
+            "sig_figs": item.get("sig_figs"),
         }
         if item["kind"] == "manual":
             q = Question(item["id"], item["points"], item["title"], **common)
@@ -113,6 +120,15 @@ def load(data: dict) -> dict[str, Question]:
         else:
             mistakes = tuple(Mistake(m["name"], m["fix"], Table(m["outputs"])) for m in item["mistakes"])
             reference = Table(item["expected"])
-            q = Question(item["id"], item["points"], item["title"], reference=reference, mistakes=mistakes, **common)
+            also = tuple(Table(outputs) for outputs in item.get("also_correct", []))
+            q = Question(
+                item["id"],
+                item["points"],
+                item["title"],
+                reference=reference,
+                mistakes=mistakes,
+                also_correct=also,
+                **common,
+            )
         questions[q.id] = q
     return questions

@@ -11,7 +11,14 @@ list ``QUESTIONS``. A question of kind
 The expected answer is ``reference(**case)``, computed where the verdict is
 made (the learner's kernel for ``check``, the grader's own process for
 grading). A :class:`Mistake` is a known-wrong variant of the reference with
-the same signature: when a learner's output matches it, feedback names it.
+the same signature: when a learner's output matches it, and matches neither the
+reference nor an ``also_correct`` answer, feedback names it.
+
+Tolerance: a question with ``sig_figs = n`` accepts any number within one unit of
+its n-th significant figure (a correctly rounded or a truncated answer; the
+question's text says "to n significant figures", see ``precision_text``);
+otherwise ``rtol``/``atol`` as in ``numpy.isclose``. Feedback never shows the
+expected value (see ``judge``).
 Hidden cases are not here: they live in the instructor's source notebook
 (``grader.hidden_tests("q3", [...])`` cells), which the student version drops.
 """
@@ -36,7 +43,12 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Question:
-    """One graded question (see the module docstring for the kinds)."""
+    """One graded question (see the module docstring for the kinds).
+
+    ``sig_figs``: accept numbers correct to that many significant figures (value questions
+    worked by hand; state it in the text). ``also_correct``: other functions whose output is
+    also right (e.g. the later of two tied minima); a mistake is never named for such an answer.
+    """
 
     id: str
     points: float
@@ -53,8 +65,16 @@ class Question:
     batch_arg: str | None = None
     rtol: float = 1e-6
     atol: float = 1e-9
+    sig_figs: int | None = None
+    also_correct: tuple[Callable[..., Any], ...] = ()
+
+    def precision_text(self) -> str:
+        """The tolerance as the question's text states it: "to 4 significant figures" ("" if none)."""
+        return f"to {self.sig_figs} significant figures" if self.sig_figs else ""
 
     def __post_init__(self) -> None:
+        if self.sig_figs is not None and (not isinstance(self.sig_figs, int) or not 1 <= self.sig_figs <= 15):
+            raise ValueError(f"{self.id}: sig_figs must be a whole number from 1 to 15; got {self.sig_figs!r}.")
         if self.kind not in ("function", "value", "manual"):
             raise ValueError(f"{self.id}: kind must be function, value or manual; got {self.kind!r}.")
         if self.kind != "manual" and not self.name:

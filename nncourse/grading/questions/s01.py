@@ -28,6 +28,12 @@ def d_e2_sin(x):
     return np.exp(2.0) * np.cos(x)
 
 
+def softplus_tanh_prime(x):
+    """g(x) = ln(1 + e^(tanh x)) = s(tanh x)  ->  g′(x) = s′(tanh x) · tanh′(x) = σ(tanh x) · (1 − tanh² x)."""
+    t = np.tanh(x)
+    return sig(t) * (1 - t**2)
+
+
 Z_CASES = ({"z": [0.0, 1.0, -2.0, 3.5]}, {"z": [[-0.5, 0.25], [4.0, -8.0]]})
 
 QUESTIONS = [
@@ -101,25 +107,29 @@ QUESTIONS = [
     Question(
         "q4",
         1,
-        "The derivative of e²·sin x at 0",
-        kind="value",
-        name="slope_at_0",
-        reference=lambda: float(d_e2_sin(0.0)),
-        rtol=1e-4,
+        "The derivative of e²·sin x",
+        name="e2_sin_prime",
+        reference=d_e2_sin,
+        cases=({"x": [0.0, 1.0, -2.5]}, {"x": 0.5}),
         mistakes=(
             Mistake(
                 "sign error",
                 "d/dx sin x = +cos x (it is cos whose derivative is −sin)",
-                lambda: float(-np.exp(2.0) * np.cos(0.0)),
+                lambda x: -d_e2_sin(x),
             ),
             Mistake(
-                "e² treated as a variable",
-                "e² is a constant factor: only sin x is differentiated (e² ≈ 7.389, not 2e ≈ 5.437)",
-                lambda: float(2 * np.e),
+                "constant factor dropped",
+                "e² is a constant factor: it stays in front, (c·f)′ = c·f′",
+                lambda x: np.cos(x),
             ),
-            Mistake("sin x left in place of its derivative", "d/dx sin x = cos x", lambda: 0.0),
+            Mistake("sin x left in place of its derivative", "d/dx sin x = cos x", lambda x: np.exp(2.0) * np.sin(x)),
+            Mistake(
+                "e² treated as a variable",
+                "e² is a number, not a function of x: its derivative is 0, so only sin x is differentiated",
+                lambda x: 2 * np.e * np.sin(x) + np.exp(2.0) * np.cos(x),
+            ),
         ),
-        hints=("The constant-multiple rule: (c·f)′ = c·f′.", "e²·cos 0 = e²."),
+        hints=("The constant-multiple rule: (c·f)′ = c·f′, and e² is a constant.", "e² is np.exp(2)."),
     ),
     Question("q5", 2, "How ε affects a finite difference", kind="manual"),
     Question(
@@ -149,6 +159,40 @@ QUESTIONS = [
         hints=(
             "Name the inner function u = 1 + eᶻ and the outer ln u.",
             "ds/dz = (1/u) · du/dz = eᶻ / (1 + eᶻ), elementwise.",
+        ),
+    ),
+    Question(
+        "q7",
+        3,
+        "A composite the lecture did not show: softplus of tanh",
+        name="g_prime",
+        reference=softplus_tanh_prime,
+        cases=({"x": [0.0, 0.5, -1.0, 2.0]}, {"x": [[1.5, -0.25], [3.0, -2.0]]}),
+        mistakes=(
+            Mistake(
+                "inner derivative missing",
+                "the chain rule multiplies the outer derivative by the inner one, tanh′(x) = 1 − tanh²(x)",
+                lambda x: sig(np.tanh(x)),
+            ),
+            Mistake(
+                "outer derivative taken at x",
+                "s′ must be evaluated at the inner value u = tanh x, not at x",
+                lambda x: sig(x) * (1 - np.tanh(x) ** 2),
+            ),
+            Mistake(
+                "`x` used where tanh x belongs",
+                "tanh′(x) = 1 − tanh²(x): square tanh x, not x",
+                lambda x: sig(np.tanh(x)) * (1 - x**2),
+            ),
+            Mistake(
+                "softplus used where its derivative belongs",
+                "the outer derivative is s′(u) (your Q6), not s(u) = ln(1 + eᵘ)",
+                lambda x: np.log1p(np.exp(np.tanh(x))) * (1 - np.tanh(x) ** 2),
+            ),
+        ),
+        hints=(
+            "Name the inner function u = tanh x and the outer s(u) = ln(1 + eᵘ); you found s′ in Q6.",
+            "g′(x) = s′(u) · du/dx with du/dx = 1 − tanh²(x); evaluate s′ at u, not at x.",
         ),
     ),
 ]

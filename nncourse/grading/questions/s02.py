@@ -28,6 +28,12 @@ def df_dx(x):
     return 2 * u * v * np.cos(x) + u**2 * 3 * x**2
 
 
+def grad_g(x, y):
+    """∇g for g(x, y) = sin(xy) + x·y³: (y·cos(xy) + y³, x·cos(xy) + 3xy²), shape (2,)."""
+    c = np.cos(x * y)
+    return np.array([y * c + y**3, x * c + 3 * x * y**2], dtype=float)
+
+
 def _path_u(x):
     return 2 * np.sin(x) * x**3 * np.cos(x)
 
@@ -44,7 +50,13 @@ QUESTIONS = [
         kind="value",
         name="f_value",
         reference=lambda: 0.0,
-        mistakes=(Mistake("the seed's erratum (9)", "3·(−3) + 3² = −9 + 9 = 0", lambda: 9.0),),
+        mistakes=(
+            Mistake(
+                "the seed's erratum",
+                "substitute both values with their signs: xy is a product of a positive and a negative number",
+                lambda: 9.0,
+            ),
+        ),
         hints=("Substitute x = 3 and y = −3: xy = −9 and x² = 9.",),
     ),
     Question(
@@ -142,6 +154,40 @@ QUESTIONS = [
         hints=(
             "Compute u = sin x and v = x³ first; then ∂f/∂u = 2uv and ∂f/∂v = u².",
             "du/dx = cos x and dv/dx = 3x²; multiply along each path and add the two paths.",
+        ),
+    ),
+    Question(
+        "q7",
+        3,
+        "A gradient the lecture did not show",
+        name="grad_g",
+        reference=grad_g,
+        cases=({"x": 1.0, "y": 2.0}, {"x": -0.5, "y": 1.5}, {"x": 2.0, "y": -0.75}),
+        mistakes=(
+            Mistake(
+                "inner derivative of sin(xy) missing",
+                "∂/∂x sin(xy) = cos(xy) · ∂(xy)/∂x: the chain rule brings in the factor y (and x for ∂/∂y)",
+                lambda x, y: np.array([np.cos(x * y) + y**3, np.cos(x * y) + 3 * x * y**2]),
+            ),
+            Mistake(
+                "partial derivatives swapped",
+                "the first entry is ∂g/∂x (y held fixed), the second ∂g/∂y (x held fixed)",
+                lambda x, y: grad_g(x, y)[::-1].copy(),
+            ),
+            Mistake(
+                "x not held fixed in ∂(xy³)/∂y",
+                "x is a constant factor when you differentiate with respect to y: keep it",
+                lambda x, y: np.array([y * np.cos(x * y) + y**3, x * np.cos(x * y) + 3 * y**2]),
+            ),
+            Mistake(
+                "sign error in the derivative of sin",
+                "d/du sin u = +cos u",
+                lambda x, y: np.array([-y * np.cos(x * y) + y**3, -x * np.cos(x * y) + 3 * x * y**2]),
+            ),
+        ),
+        hints=(
+            "Take one term at a time. For ∂g/∂x, y is a number: sin(xy) is sin of (y times x), and x·y³ is y³ times x.",
+            "∂/∂x sin(xy) = cos(xy)·y and ∂/∂y (x·y³) = 3xy²; return np.array([dg_dx, dg_dy]).",
         ),
     ),
 ]

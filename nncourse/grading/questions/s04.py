@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..spec import Mistake, Question
 from .common import sig
 
@@ -14,6 +16,21 @@ def neuron(x, w, b):
 def layer_forward(A, W, b):
     """A^(l) = σ(A^(l−1) W^(l)ᵀ + b^(l)): A (batch, n_in), W (n_out, n_in), b (n_out,) -> (batch, n_out)."""
     return sig(A @ W.T + b)
+
+
+def weight_from(W, neuron, input):
+    """w_jk = W[j, k]: the weight to neuron j (row) from input k (column)."""
+    return float(W[int(neuron), int(input)])
+
+
+def n_params(n_in, n_out):
+    """Weights and biases of a dense layer: W is (n_out, n_in), b is (n_out,)."""
+    return n_in * n_out + n_out
+
+
+def residual_forward(A, W, b):
+    """A skip connection around a tanh layer: A + tanh(A Wᵀ + b); A (batch, n), W (n, n), b (n,)."""
+    return A + np.tanh(A @ W.T + b)
 
 
 QUESTIONS = [
@@ -62,11 +79,18 @@ QUESTIONS = [
         "q3",
         1,
         "Which entry is w_jk?",
-        kind="value",
-        name="w_index",
-        reference=lambda: (2, 0),
+        name="weight_from",
+        reference=weight_from,
+        cases=(
+            {"W": [[0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8], [0.9, 1.0, 1.1, 1.2]], "neuron": 2, "input": 0},
+            {"W": [[1.5, -2.0], [0.25, 3.0]], "neuron": 0, "input": 1},
+        ),
         mistakes=(
-            Mistake("to and from swapped", "w_jk is the weight TO neuron j FROM input k: W[j, k]", lambda: (0, 2)),
+            Mistake(
+                "to and from swapped",
+                "w_jk is the weight TO neuron j FROM input k: the row is the neuron, the column the input",
+                lambda W, neuron, input: float(W[int(input), int(neuron)]),
+            ),
         ),
         hints=("Row j of W holds the weights into neuron j.",),
     ),
@@ -74,11 +98,60 @@ QUESTIONS = [
         "q4",
         1,
         "Counting parameters",
-        kind="value",
         name="n_params",
-        reference=lambda: 64 * 32 + 32,
-        mistakes=(Mistake("biases forgotten", "each of the 32 neurons also has a bias", lambda: 64 * 32),),
-        hints=("W has shape (32, 64); b has shape (32,).",),
+        reference=n_params,
+        cases=({"n_in": 64, "n_out": 32}, {"n_in": 2, "n_out": 3}),
+        mistakes=(
+            Mistake("biases forgotten", "each neuron also has a bias", lambda n_in, n_out: n_in * n_out),
+            Mistake(
+                "one bias per input",
+                "a bias belongs to a neuron (b has shape (n_out,)), not to an input",
+                lambda n_in, n_out: n_in * n_out + n_in,
+            ),
+        ),
+        hints=("W has shape (n_out, n_in); b has shape (n_out,).",),
     ),
     Question("q5", 2, "Why one matrix product per batch", kind="manual"),
+    Question(
+        "q6",
+        3,
+        "A skip connection around a tanh layer",
+        name="residual_forward",
+        reference=residual_forward,
+        batch_arg="A",
+        cases=(
+            {"A": [[1.0, -1.0], [0.5, 2.0], [0.0, 0.25]], "W": [[0.5, -0.25], [1.0, 0.75]], "b": [0.1, -0.2]},
+            {
+                "A": [[0.2, 0.4, -0.6], [1.0, 0.0, -1.0]],
+                "W": [[0.3, -0.1, 0.2], [0.0, 0.5, -0.5], [1.0, 0.2, 0.1]],
+                "b": [0.0, 0.1, -0.1],
+            },
+        ),
+        mistakes=(
+            Mistake(
+                "skip connection missing",
+                "the block adds its input back: output = A + (the layer's output)",
+                lambda A, W, b: np.tanh(A @ W.T + b),
+            ),
+            Mistake(
+                "transpose missing",
+                "with examples in rows the layer computes A @ W.T + b (W is (n_out, n_in))",
+                lambda A, W, b: A + np.tanh(A @ W + b),
+            ),
+            Mistake(
+                "σ used where tanh belongs",
+                "this layer's activation is tanh (np.tanh), not the sigmoid",
+                lambda A, W, b: A + sig(A @ W.T + b),
+            ),
+            Mistake(
+                "input added inside the activation",
+                "add A after the activation: A + tanh(Z), not tanh(Z + A)",
+                lambda A, W, b: np.tanh(A @ W.T + b + A),
+            ),
+        ),
+        hints=(
+            "First the layer as in Q2, with tanh instead of σ: tanh(A @ W.T + b).",
+            "Then the skip connection adds the layer's input: A + tanh(A @ W.T + b). Shapes: (batch, n) both.",
+        ),
+    ),
 ]

@@ -44,6 +44,22 @@ def _softmax_unshifted(z):
         return e / e.sum(axis=1, keepdims=True)
 
 
+def huber(a, y, delta):
+    """(1/N) Σ h(a − y), h(r) = ½ r² where |r| ≤ δ and δ(|r| − ½δ) elsewhere (as torch.nn.HuberLoss)."""
+    r = np.abs(a - y)
+    return float(np.mean(np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta))))
+
+
+def huber_grad(a, y, delta):
+    """∂C/∂a of the mean Huber loss: clip(a − y, −δ, δ)/N, N = a.size; shape of a."""
+    return np.clip(a - y, -delta, delta) / a.size
+
+
+def _huber_slope_one(a, y, delta):
+    r = a - y
+    return np.where(np.abs(r) <= delta, r, np.sign(r)) / a.size
+
+
 AY = (
     {"a": [[0.2, 0.9], [0.5, 0.1], [1.5, -0.3]], "y": [[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]]},
     {"a": [[3.0]], "y": [[1.0]]},
@@ -51,6 +67,10 @@ AY = (
 ZY = (
     {"z": [[2.0, 1.0, 0.1], [0.5, -1.0, 3.0]], "y": [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]},
     {"z": [[1000.0, 1001.0, 1002.0]], "y": [[0.0, 0.0, 1.0]]},
+)
+AYD = (
+    {"a": [[0.5, 3.0], [-2.0, 0.2]], "y": [[0.0, 0.0], [0.0, 1.0]], "delta": 1.5},
+    {"a": [[2.0], [0.1], [-0.4]], "y": [[0.0], [0.0], [0.0]], "delta": 0.25},
 )
 PY = ({"p": [[0.9], [0.2], [0.6], [0.01]], "y": [[1.0], [0.0], [1.0], [0.0]]}, {"p": [[0.7, 0.3]], "y": [[1.0, 1.0]]})
 
@@ -176,6 +196,47 @@ QUESTIONS = [
             "p = softmax(z) row by row: p_k = e^(z_k) / Σ_j e^(z_j).",
             "Subtract each row's maximum first: z - z.max(axis=1, keepdims=True).",
             "∂C/∂z = (p − y)/B, with B = z.shape[0].",
+        ),
+    ),
+    Question(
+        "q7",
+        3,
+        "The gradient of the Huber loss",
+        name="huber_grad",
+        reference=huber_grad,
+        cases=AYD,
+        batch_arg="a",
+        mistakes=(
+            Mistake(
+                "forgot the 1/N",
+                "the loss is a mean over every entry, so its gradient is divided by N = a.size",
+                lambda a, y, delta: np.clip(a - y, -delta, delta),
+            ),
+            Mistake(
+                "sign flipped",
+                "differentiate with respect to a: the gradient points the way a − y points",
+                lambda a, y, delta: -huber_grad(a, y, delta),
+            ),
+            Mistake(
+                "no clipping (that is the gradient of ½ MSE)",
+                "beyond |a − y| = δ the loss grows linearly, so its slope stops growing there",
+                lambda a, y, delta: (a - y) / a.size,
+            ),
+            Mistake(
+                "outer slope ±1 instead of ±δ",
+                "differentiate δ(|r| − ½δ) with respect to r: the factor δ stays",
+                _huber_slope_one,
+            ),
+            Mistake(
+                "divided by the batch, not by every entry",
+                "this loss averages over every entry, as MSE does: divide by a.size",
+                lambda a, y, delta: np.clip(a - y, -delta, delta) / a.shape[0],
+            ),
+        ),
+        hints=(
+            "Work with one residual r = a − y: differentiate each branch of h(r) on its own.",
+            "Inside |r| ≤ δ you get the MSE-like slope; outside, a constant slope whose size does not depend on r.",
+            "np.clip(x, low, high) limits every entry of x to [low, high].",
         ),
     ),
 ]

@@ -1,6 +1,7 @@
 """Section 08, backpropagation in matrix form.
 
-Sigmoid layers everywhere; E = ½ Σ (t − y)² summed over outputs, averaged over the batch.
+Sigmoid layers everywhere; E = ½ Σ (t − y)² summed over outputs, averaged over the batch, except in
+q6: sigmoid hidden layers, a linear last layer, softmax and the mean cross-entropy over the batch.
 Notation: ``Ws[l-1]`` is W^(l), of shape (n_l, n_{l−1}); the layers count from 1, the lists from 0.
 """
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from ...network import BACKPROP
 from ..spec import Mistake, Question
-from .common import backprop_mistakes, sig, sigmoid_backprop
+from .common import BACKPROP_MISTAKES, backprop_mistakes, sig, sigmoid_backprop
 
 
 def backward(X, T, Ws, bs, steps=BACKPROP):
@@ -33,6 +34,73 @@ def one_layer_grads(X, T, W, b, last_only=False):
 def relative_error(g1, g2):
     """‖g1 − g2‖ / (‖g1‖ + ‖g2‖)."""
     return float(np.linalg.norm(g1 - g2) / (np.linalg.norm(g1) + np.linalg.norm(g2)))
+
+
+def broken_layer(dWs_bp, dWs_num, base=1):
+    """The layer number l (1..L) whose backprop gradient ∂E/∂W^(l) = dWs_bp[l-1] disagrees most with
+    the numerical one, measured by the relative error (``base=0``: the list index, a mistake)."""
+    errors = [relative_error(np.asarray(a), np.asarray(b)) for a, b in zip(dWs_bp, dWs_num)]
+    return int(np.argmax(errors)) + base
+
+
+def _broken_by_absolute(dWs_bp, dWs_num):
+    return int(np.argmax([np.linalg.norm(np.asarray(a) - np.asarray(b)) for a, b in zip(dWs_bp, dWs_num)])) + 1
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_backward(X, Y, Ws, bs, steps=BACKPROP, average=True, output_prime=False):
+    """(dWs, dbs) of C = −(1/B) Σ_i Σ_k y_ik log p_ik, p = softmax(z^(L)), for sigmoid hidden layers.
+
+    Output: δ^(L) = (P − Y)/B (batch, n_L), the softmax-with-cross-entropy shortcut; then as for
+    sigmoid layers, δ^(l) = (δ^(l+1) W^(l+1)) ⊙ σ′(Z^(l)). ``steps`` plants a shared backprop mistake;
+    ``average`` False drops the 1/B; ``output_prime`` True multiplies δ^(L) by P(1 − P).
+    """
+    from ...network import Network
+
+    Ws = [np.asarray(W, dtype=float) for W in Ws]
+    net = Network([Ws[0].shape[1]] + [W.shape[0] for W in Ws], activation="sigmoid", output_activation="linear")
+    net.weights, net.biases = Ws, [np.asarray(b, dtype=float) for b in bs]
+    X, Y, loss = net.check_data(X, Y, "cross_entropy")
+    zs, activations = net.feedforward(X)
+    P = _softmax(zs[-1])
+    delta = loss.grad(activations[-1], Y)  # (P − Y)/B
+    if output_prime:
+        delta = delta * P * (1 - P)
+    if not average:
+        delta = delta * X.shape[0]
+    return net.backprop(zs, activations, delta, steps)
+
+
+def _softmax_mistake(**options):
+    def variant(X, Y, Ws, bs):
+        return softmax_backward(X, Y, Ws, bs, **options)
+
+    return variant
+
+
+def _one_hot_net(sizes, batch, seed):
+    """A random network (weights and biases rounded to 3 decimals) and a batch with one-hot targets Y."""
+    case = _net(sizes, batch, seed)
+    rng = np.random.default_rng(seed + 100)
+    labels = rng.integers(0, sizes[-1], size=batch)
+    case.pop("T")
+    return {"X": case["X"], "Y": np.eye(sizes[-1])[labels].tolist(), "Ws": case["Ws"], "bs": case["bs"]}
+
+
+def _gradient_pair(shapes, scales, broken, seed):
+    """Numerical gradients for layers of ``shapes`` (entries of size ``scales[i]``) and backprop ones that
+    agree with them to a relative 1e-5 (finite-difference noise), except layer ``broken`` (1-based),
+    whose backprop gradient is wrong in a third of its entries."""
+    rng = np.random.default_rng(seed)
+    num = [np.round(rng.normal(0, 1, s), 3) * scale for s, scale in zip(shapes, scales)]
+    bp = [g * (1 + np.round(rng.normal(0, 1e-5, g.shape), 8)) for g in num]
+    bad = bp[broken - 1]
+    bad.flat[: max(1, bad.size // 3)] *= -1.5
+    return {"dWs_bp": [g.tolist() for g in bp], "dWs_num": [g.tolist() for g in num]}
 
 
 def _net(sizes, batch, seed):
@@ -119,20 +187,61 @@ QUESTIONS = [
         "q4",
         1,
         "Find the broken layer",
-        kind="value",
-        name="broken_layer",
-        reference=lambda: 2,
+        name="find_broken_layer",
+        reference=broken_layer,
+        lists=("dWs_bp", "dWs_num"),
+        cases=(
+            _gradient_pair([(4, 3), (4, 4), (2, 4)], [1.0, 0.0001, 10000.0], 2, 1),
+            _gradient_pair([(2, 5), (1, 2)], [1.0, 1.0], 1, 2),
+        ),
         mistakes=(
             Mistake(
                 "gave the list index, not the layer number",
-                "dWs[1] holds ∂E/∂W^(2): the lists count from 0, the layers from 1. The question asks for l",
-                lambda: 1,
+                "dWs[l-1] holds ∂E/∂W^(l): the lists count from 0, the layers from 1, and the question asks for l",
+                lambda dWs_bp, dWs_num: broken_layer(dWs_bp, dWs_num, base=0),
+            ),
+            Mistake(
+                "compared absolute differences",
+                "a large gradient has large differences even when right: compare the relative error of each layer",
+                _broken_by_absolute,
             ),
         ),
         hints=(
-            "Compute relative_error(dWs[i], numeric[i]) for each list index i; one is far from zero.",
+            "Compute relative_error(dWs_bp[i], dWs_num[i]) for each list index i; one is far from zero.",
             "dWs[i] holds ∂E/∂W^(i+1), so the layer number is the list index plus 1.",
         ),
     ),
     Question("q5", 2, "Why backprop is cheap", kind="manual"),
+    Question(
+        "q6",
+        4,
+        "A mini-batch gradient with a softmax cross-entropy output",
+        name="softmax_backward",
+        reference=softmax_backward,
+        lists=("Ws", "bs"),
+        batch_arg="X",
+        cases=(_one_hot_net((2, 3, 3), 4, 31), _one_hot_net((3, 4, 4, 2), 5, 32)),
+        mistakes=(
+            Mistake(
+                "no averaging over the batch",
+                "C is a mean over the B examples of the mini-batch: each gradient carries a 1/B",
+                _softmax_mistake(average=False),
+            ),
+            Mistake(
+                "applied σ′ at the softmax output",
+                "for softmax with cross-entropy ∂C/∂z^(L) is already (P − Y)/B: the softmax's slope is inside it",
+                _softmax_mistake(output_prime=True),
+            ),
+        )
+        + tuple(
+            Mistake(name, fix, _softmax_mistake(steps=steps))
+            for name, fix, steps in BACKPROP_MISTAKES
+            if steps.output_prime  # the output layer has no σ′ to drop here
+        ),
+        hints=(
+            "Forward as before, but the last layer is linear: z^(L) = A^(L−1) W^(L)ᵀ + b^(L), then P = softmax(z^(L)).",
+            "Start the backward pass at δ^(L) = ∂C/∂z^(L); derive it once for softmax with cross-entropy.",
+            "Below the output nothing changes: δ^(l) = (δ^(l+1) W^(l+1)) ⊙ A^(l)(1 − A^(l)).",
+        ),
+    ),
 ]

@@ -29,6 +29,30 @@ def _adam_no_correction(w, m, v, g, t, lr, beta1, beta2, eps):
     return w - lr * m / (np.sqrt(v) + eps), m, v
 
 
+def rmsprop_step(w, v, g, lr, alpha, eps):
+    """v ← αv + (1 − α)g²;  w ← w − lr·g/(√v + ε) (torch.optim.RMSprop). Returns (w, v)."""
+    v = alpha * v + (1 - alpha) * g * g
+    return w - lr * g / (np.sqrt(v) + eps), v
+
+
+def _rmsprop_g_not_squared(w, v, g, lr, alpha, eps):
+    with np.errstate(invalid="ignore"):  # a negative v has no square root: nan, as the learner's code gives
+        v = alpha * v + (1 - alpha) * g
+        return w - lr * g / (np.sqrt(v) + eps), v
+
+
+def rmsprop_corrected_step(w, v, g, t, lr, alpha, eps):
+    """RMSProp with Adam's bias correction at step t (from 1): v̂ = v/(1 − α^t). Returns (w, v)."""
+    v = alpha * v + (1 - alpha) * g * g
+    v_hat = v / (1 - alpha**t)
+    return w - lr * g / (np.sqrt(v_hat) + eps), v
+
+
+def choose_lr(lrs, val_losses, test_losses):
+    """The learning rate whose run has the lowest validation loss (the test set is not looked at)."""
+    return float(lrs[int(np.argmin(val_losses))])
+
+
 def valley_converges(lr) -> tuple[bool, str]:
     """Momentum (μ = 0.9) on f(θ) = ½(θ1² + 25·θ2²) from θ = (−4, 1): is ‖θ‖ < 1e-3 after 200 steps?"""
     lr, problem = learning_rate(lr)
@@ -152,4 +176,111 @@ QUESTIONS = [
         hints=("Integer division: epoch // every counts the drops so far.",),
     ),
     Question("q5", 2, "Why momentum helps in a narrow valley", kind="manual"),
+    Question(
+        "q6",
+        3,
+        "An RMSProp step",
+        name="rmsprop_step",
+        reference=rmsprop_step,
+        cases=(
+            {"w": [1.0, -2.0], "v": [0.0, 0.0], "g": [0.5, -4.0], "lr": 0.01, "alpha": 0.99, "eps": 1e-8},
+            {"w": [[0.3, 0.2]], "v": [[0.04, 0.01]], "g": [[0.2, -0.1]], "lr": 0.1, "alpha": 0.9, "eps": 1e-8},
+        ),
+        mistakes=(
+            Mistake(
+                "square root missing",
+                "divide the step by √v + ε, the typical size of g, not by v + ε",
+                lambda w, v, g, lr, alpha, eps: (
+                    w - lr * g / (alpha * v + (1 - alpha) * g * g + eps),
+                    alpha * v + (1 - alpha) * g * g,
+                ),
+            ),
+            Mistake(
+                "gradient not squared in the running average",
+                "v averages the squares of the gradients",
+                _rmsprop_g_not_squared,
+            ),
+            Mistake(
+                "old v used for the step",
+                "update v with this step's gradient first, then divide by the new √v",
+                lambda w, v, g, lr, alpha, eps: (
+                    w - lr * g / (np.sqrt(v) + eps),
+                    alpha * v + (1 - alpha) * g * g,
+                ),
+            ),
+            Mistake(
+                "α and 1 − α swapped",
+                "α weighs the old average (it is close to 1); the new square gets the small weight",
+                lambda w, v, g, lr, alpha, eps: (
+                    w - lr * g / (np.sqrt((1 - alpha) * v + alpha * g * g) + eps),
+                    (1 - alpha) * v + alpha * g * g,
+                ),
+            ),
+        ),
+        hints=("v_new = alpha * v + (1 - alpha) * g**2", "w_new = w - lr * g / (np.sqrt(v_new) + eps)"),
+    ),
+    Question(
+        "q7",
+        2,
+        "Tune on the validation set",
+        name="choose_lr",
+        reference=choose_lr,
+        cases=(
+            {"lrs": [0.1, 0.3, 1.0], "val_losses": [0.092, 0.089, 14.29], "test_losses": [0.07, 0.09, 12.0]},
+            {"lrs": [0.001, 0.003, 0.01, 0.03], "val_losses": [0.32, 0.153, 0.169, 0.208],
+             "test_losses": [0.3, 0.17, 0.14, 0.2]},
+        ),
+        mistakes=(
+            Mistake(
+                "chosen by the test loss",
+                "the test set is for the final report only: choose with the validation losses",
+                lambda lrs, val_losses, test_losses: float(lrs[int(np.argmin(test_losses))]),
+            ),
+            Mistake(
+                "chose the highest loss",
+                "the best run is the one whose validation loss is lowest",
+                lambda lrs, val_losses, test_losses: float(lrs[int(np.argmax(val_losses))]),
+            ),
+            Mistake(
+                "returned the position in the grid, not the rate",
+                "return the learning rate itself, an entry of lrs",
+                lambda lrs, val_losses, test_losses: int(np.argmin(val_losses)),
+            ),
+        ),
+        hints=("np.argmin gives the position of the smallest entry of an array.",
+               "Which of the two sets may choose a setting, and which is kept for the final report?"),
+    ),
+    Question(
+        "q8",
+        2,
+        "RMSProp with a bias correction",
+        name="rmsprop_corrected_step",
+        reference=rmsprop_corrected_step,
+        cases=(
+            {"w": [1.0, -1.0], "v": [0.0, 0.0], "g": [0.1, -3.0], "t": 1, "lr": 0.01, "alpha": 0.99, "eps": 1e-8},
+            {"w": [[0.5]], "v": [[0.002]], "g": [[0.3]], "t": 3, "lr": 0.01, "alpha": 0.9, "eps": 1e-8},
+        ),
+        mistakes=(
+            Mistake(
+                "bias correction missing",
+                "divide v by (1 − α^t) before taking its square root",
+                lambda w, v, g, t, lr, alpha, eps: rmsprop_step(w, v, g, lr, alpha, eps),
+            ),
+            Mistake(
+                "corrected by (1 − α) instead of (1 − α^t)",
+                "the weights of the average add up to 1 − α^t after t steps",
+                lambda w, v, g, t, lr, alpha, eps: rmsprop_corrected_step(w, v, g, 1, lr, alpha, eps),
+            ),
+            Mistake(
+                "corrected average stored as the new state",
+                "return the running average v itself; only the step uses the corrected v̂",
+                lambda w, v, g, t, lr, alpha, eps: (
+                    rmsprop_corrected_step(w, v, g, t, lr, alpha, eps)[0],
+                    (alpha * v + (1 - alpha) * g * g) / (1 - alpha**t),
+                ),
+            ),
+        ),
+        hints=("Under a constant gradient g, v_t = (1 − α^t)·g² (notebook 10).",
+               "v_hat = v_new / (1 - alpha**t); the step divides by np.sqrt(v_hat) + eps"),
+    ),
 ]
