@@ -7,6 +7,7 @@ header cell and ``nncourse release`` are all made from it.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -266,7 +267,8 @@ def write(root: Path | None = None) -> list[str]:
         path = root / s.exercise
         if path.is_file():
             cells = _read_notebook_json(path).get("cells", [])
-            ours = cells and _cell_source(cells[0]).startswith(f"# {s.id}. {s.title}\n")
+            # the section's header under any number: a renumbered section is recognised by its title
+            ours = cells and re.match(rf"# \d+\. {re.escape(s.title)}\n", _cell_source(cells[0]))
             if ours and _write_header(path, header_markdown(s, "exercise", settings)):
                 changed.append(f"{s.exercise}: header cell rewritten from course.yml")
     readme = root / "README.md"

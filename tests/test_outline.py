@@ -151,7 +151,22 @@ def test_needs_must_name_an_earlier_section(tree: Path) -> None:
     text = (tree / "course.yml").read_text(encoding="utf-8")
     (tree / "course.yml").write_text(text.replace('needs: ["01"]', 'needs: ["08"]', 1), encoding="utf-8")
     problems = outline.check(tree)
-    assert any("needs 07" in p for p in problems), problems
+    assert any("needs 08" in p for p in problems), problems
+
+
+def test_write_renumbers_an_exercise_header_found_by_its_title(tree: Path) -> None:
+    """After sections are renumbered, an exercise source whose header still carries the old number
+    (recognised by its title) gets the new number; a header of some other text is left alone."""
+    _, sections = outline.load(tree)
+    s, other = sections[1], sections[2]
+    path = tree / s.exercise
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells[0].source = f"# 99. {s.title}\n\nold badges"
+    nbformat.write(nb, str(path))
+    changed = outline.write(tree)
+    assert changed == [f"{s.exercise}: header cell rewritten from course.yml"]
+    assert nbformat.read(str(path), as_version=4).cells[0].source == outline.header_markdown(s, "exercise")
+    assert nbformat.read(str(tree / other.exercise), as_version=4).cells[0].source == f"# Exercises {other.id}"
 
 
 def test_write_repairs_headers_and_readme_only(tree: Path) -> None:
