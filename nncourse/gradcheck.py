@@ -36,6 +36,24 @@ def numeric_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -> 
     return grad
 
 
+def numeric_gradients(cost: Callable[[], float], params, eps: float = 1e-6) -> list[np.ndarray]:
+    """Central-difference gradient of ``cost()`` with respect to each array in ``params``.
+
+    ``cost`` reads the arrays themselves (a network's weights, say): each entry is changed in
+    place, ``cost()`` evaluated, and the entry put back.
+    """
+    grads = []
+    for p in params:
+        def at(values, p=p):  # cost as a function of this array's entries
+            saved = p.copy()
+            p[...] = values
+            c = cost()
+            p[...] = saved
+            return c
+        grads.append(numeric_gradient(at, p, eps))
+    return grads
+
+
 def relative_error(a, b) -> float:
     """‖a − b‖ / (‖a‖ + ‖b‖), and 0 when both are exactly zero."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
@@ -60,19 +78,10 @@ def network_numeric_gradients(net, X, Y, loss: str | Loss = "mse", eps: float = 
             "e.g. net.masks after a forward pass) or call net.eval() first."
         )
 
-    def numeric(params):
-        grads = []
-        for p in params:
-            def cost(values, p=p):
-                saved = p.copy()
-                p[...] = values
-                c = loss.fn(net.feedforward(X, masks)[1][-1], Y)
-                p[...] = saved
-                return c
-            grads.append(numeric_gradient(cost, p, eps))
-        return grads
+    def cost() -> float:
+        return loss.fn(net.feedforward(X, masks)[1][-1], Y)
 
-    return numeric(net.weights), numeric(net.biases)
+    return numeric_gradients(cost, net.weights, eps), numeric_gradients(cost, net.biases, eps)
 
 
 def gradient_check(net, X, Y, loss: str | Loss = "mse", eps: float = 1e-6, grads=None,

@@ -18,6 +18,7 @@ from nncourse.gradcheck import (
     gradient_check,
     network_numeric_gradients,
     numeric_gradient,
+    numeric_gradients,
     relative_error,
 )
 
@@ -224,3 +225,12 @@ def test_a_dropout_network_in_training_mode_needs_fixed_masks():
     net.feedforward(X)  # draws and stores one mask per hidden layer
     assert max(gradient_check(net, X, Y, "mse", masks=net.masks).values()) < 1e-6
     assert max(gradient_check(net.eval(), X, Y, "mse").values()) < 1e-6
+
+
+def test_numeric_gradients_of_a_cost_that_reads_its_arrays():
+    """cost = ½‖A‖² + Σ B³ has gradients A and 3B² (by hand); the arrays are left as they were."""
+    A, B = np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([0.3, -1.1])
+    before = A.copy(), B.copy()
+    gA, gB = numeric_gradients(lambda: 0.5 * np.sum(A**2) + np.sum(B**3), [A, B])
+    assert np.allclose(gA, A, atol=1e-8) and np.allclose(gB, 3 * B**2, atol=1e-8)
+    assert np.array_equal(A, before[0]) and np.array_equal(B, before[1])
