@@ -34,11 +34,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import write_atomic
 from .grade import clean
 
 ROSTER_COLUMNS = ("login", "name", "id", "sis_user_id", "sis_login_id", "section", "email", "username", "file")
@@ -154,13 +153,7 @@ def moodle_csv(totals: dict[str, float], owner: dict[str, Learner], missing: lis
 
 def write_text(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (a temp file in the same folder, then a rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, text)
 
 
 def export(fmt: str, out: Path, totals: dict[str, float], roster: list[Learner], column: str,

@@ -38,7 +38,6 @@ import os
 import signal
 import stat
 import sys
-import tempfile
 import time
 import unicodedata
 import warnings
@@ -48,6 +47,7 @@ from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
 from . import integrity, probe, sandbox
+from .files import write_atomic
 from .judge import evaluate
 from .runner import Box, RunResult, run_submission
 from .spec import Question, bank
@@ -214,12 +214,7 @@ def write_csv(path: Path, rows: list[Row], questions: list[Question]) -> bytes:
         writer.writerow(
             [r.submission, *cells, f"{r.total:g}", f"{r.max_points:g}", r.status, r.notes, r.sha256, f"{r.seconds:.1f}"]
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(buf.getvalue())
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    write_atomic(path, buf.getvalue())
     return buf.getvalue().encode("utf-8")
 
 
@@ -232,12 +227,7 @@ def write_answers(path: Path, submissions: list[tuple[str, RunResult]], question
         for name, result in submissions:
             answer = result.answers.get(q.id, "").strip()[:20_000] or "_(no answer cell found)_"
             lines += [f"### {clean(name)}", "", answer, ""]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines))
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    write_atomic(path, "\n".join(lines))
 
 
 def _die_with_parent(parent: int) -> None:

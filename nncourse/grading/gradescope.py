@@ -41,6 +41,7 @@ from pathlib import Path
 
 from . import details
 from .details import QuestionResult
+from .files import replacing
 from .grade import Row, clean
 
 SETUP = """#!/usr/bin/env bash
@@ -81,10 +82,7 @@ def build(section_or_source: str, out: Path) -> Path:
     section, source = resolve(section_or_source)
     root = outline.course_root()
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+    with replacing(out) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in (("setup.sh", SETUP), ("run_autograder", RUN)):
             info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
             info.external_attr = 0o100755 << 16  # executable
@@ -97,7 +95,6 @@ def build(section_or_source: str, out: Path) -> Path:
         package = package_dir()
         for path in _package_files(package):
             z.write(path, (Path("nncourse") / path.relative_to(package)).as_posix())
-    os.replace(tmp, out)
     return out
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from ..outline import STUDENT_DIR
 from . import catalogue, markers
+from .files import write_atomic
 
 MANIFEST = ".nncourse-release.json"
 
@@ -74,14 +74,6 @@ def student_notebook(source: Path, section_id: str):
     return nb
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
 def _render(source: Path, section_id: str, execute: bool) -> bytes:
     import nbformat
 
@@ -117,7 +109,7 @@ def release(section_id: str, out: Path | None = None, execute: bool = True) -> R
         current = sha256(target.read_bytes())
         if current == new_hash:
             manifest[target.name] = new_hash
-            _write_atomic(manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+            write_atomic(manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
             catalogue.refresh()
             return Released(target, "unchanged")
         if current != manifest.get(target.name):
@@ -128,9 +120,9 @@ def release(section_id: str, out: Path | None = None, execute: bool = True) -> R
                 backup = target.with_name(f"{target.stem}.backup-{stamp}-{n}{target.suffix}")
                 n += 1
             shutil.move(target, backup)
-    _write_atomic(target, data)
+    write_atomic(target, data)
     manifest[target.name] = new_hash
-    _write_atomic(manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+    write_atomic(manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
     catalogue.refresh()  # exercises/README.md lists every question with its points, from the banks
     return Released(target, "backed-up" if backup else "written", backup)
 

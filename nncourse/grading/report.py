@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from .details import QuestionResult
+from .files import write_atomic
 from .grade import MAX_TEXT, Row, clean
 
 CSS = """
@@ -159,10 +158,4 @@ def render(
 def write(folder: Path, submission: str, page: str) -> Path:
     """Write ``page`` as ``folder/report_name(submission)`` atomically; return its path."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / report_name(submission)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(page)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-    return path
+    return write_atomic(folder / report_name(submission), page)
