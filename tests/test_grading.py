@@ -455,7 +455,7 @@ def every_section():
     from concurrent.futures import ProcessPoolExecutor
 
     from nncourse.grading.grade import score
-    from nncourse.grading.probe import hidden_cases
+    from nncourse.grading.probe import all_cases
     from nncourse.grading.runner import run_submission
     from nncourse.grading.spec import bank
 
@@ -463,8 +463,7 @@ def every_section():
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         for sec in outline.load()[1]:
             questions = list(bank(sec.id).values())
-            hidden = hidden_cases(ROOT / sec.exercise)
-            cases = {q.id: list(q.cases) + hidden.get(q.id, []) for q in questions if q.kind != "manual"}
+            cases = all_cases(sec.id)
             student = ROOT / "exercises" / "student" / Path(sec.exercise).name
             for kind, path in (("solution", ROOT / sec.exercise), ("unfilled", student)):
                 data = path.read_bytes()
@@ -545,12 +544,10 @@ def test_hidden_cases_come_from_the_source_notebook():
 def test_notebook_time_limit_stops_a_kernel_that_ignores_interrupts():
     """SIGINT ignored, so the interrupt cannot stop the loop: the notebook's own limit ends it."""
     need_sandbox()
-    from nncourse.grading.probe import hidden_cases
+    from nncourse.grading.probe import all_cases
     from nncourse.grading.runner import run_submission
-    from nncourse.grading.spec import bank
 
-    hidden = hidden_cases(SOURCE)
-    cases = {q.id: list(q.cases) + hidden.get(q.id, []) for q in bank("06").values() if q.kind != "manual"}
+    cases = all_cases("06", SOURCE)
     text = submission(extra=["import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"])
     start = time.perf_counter()
     result = run_submission(text.encode(), "06", cases, cell_timeout=3, notebook_timeout=12)

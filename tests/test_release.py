@@ -140,3 +140,15 @@ def test_cli_release_into_any_folder_runs_cleanly(tmp_path):
 def test_cli_release_needs_a_section_or_all():
     proc = subprocess.run([sys.executable, "-m", "nncourse.cli", "release"], capture_output=True, text=True)
     assert proc.returncode == 2 and "--all" in proc.stderr
+
+
+def test_all_cases_are_the_public_ones_then_the_hidden_ones():
+    from nncourse.grading.probe import all_cases
+
+    hidden = hidden_cases(ROOT / "exercises" / "source" / "06_worked_example.ipynb")
+    cases = all_cases("06")
+    assert set(cases) == {q.id for q in bank("06").values() if q.kind != "manual"}
+    for q in bank("06").values():
+        if q.kind != "manual":
+            assert cases[q.id] == list(q.cases) + hidden.get(q.id, [])
+            assert len(cases[q.id]) > len(q.cases)  # every automatic 06 question has hidden cases

@@ -82,10 +82,9 @@ def _judged(q: Question, cases: list[dict], outcomes: list) -> list[CaseResult]:
     except Exception as err:  # malformed data from the kernel
         return [CaseResult("error", f"the answer's data could not be read ({type(err).__name__})") for _ in cases]
     out = []
-    for (status, message, mistake), outcome in zip(results, outcomes):
-        if status == "error" and str(outcome.get("error", "")).startswith("TimeoutError"):
-            status = "timeout"
-        out.append(CaseResult(status, message, mistake))
+    for r, outcome in zip(results, outcomes):
+        timed_out = r.status == "error" and str(outcome.get("error", "")).startswith("TimeoutError")
+        out.append(CaseResult("timeout" if timed_out else r.status, r.message, r.mistake))
     return out
 
 

@@ -356,8 +356,7 @@ def grade(
         )
     section, source = resolve(section_or_source)
     questions = list(bank(section).values())
-    hidden = probe.hidden_cases(source)
-    cases = {q.id: list(q.cases) + hidden.get(q.id, []) for q in questions if q.kind != "manual"}
+    cases = probe.all_cases(section, source)
     out = Path(out).resolve()
     answers_path = out.with_name(f"{out.stem}_answers.md")
     files = collect(folder, exclude=[out, answers_path])

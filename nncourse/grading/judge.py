@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -395,37 +395,46 @@ def error_diagnosis(error: str) -> str:
 # -- verdicts -----------------------------------------------------------------
 
 
+class CaseVerdict(NamedTuple):
+    """The verdict on one case: ``status`` (pass, wrong, not_attempted, missing or error),
+    ``message`` for the learner, and ``mistake``, the name of the mistake recognised (or None)."""
+
+    status: str
+    message: str
+    mistake: str | None
+
+
 def judge_case(
     q: Question, case: dict, outcome: dict, exclude: frozenset[str] = frozenset()
-) -> tuple[str, str, str | None]:
-    """One case: (status, message, diagnosis); status is pass, wrong, not_attempted, missing
-    or error, and diagnosis the name of the mistake recognised, if any (never one in ``exclude``)."""
+) -> CaseVerdict:
+    """One case's verdict: its status (pass, wrong, not_attempted, missing or error), the message,
+    and the name of the mistake recognised, if any (never one in ``exclude``)."""
     if outcome.get("missing"):
-        return "missing", f"`{q.name}` is not defined yet: run the cell where you write it", None
+        return CaseVerdict("missing", f"`{q.name}` is not defined yet: run the cell where you write it", None)
     if outcome.get("not_attempted"):
-        return "not_attempted", "not attempted yet", None
+        return CaseVerdict("not_attempted", "not attempted yet", None)
     if "error" in outcome:
         error = outcome["error"]
         if error.startswith("CopiedAnswer: "):
-            return "error", error[len("CopiedAnswer: ") :].replace("this is", "the answer is", 1), None
+            return CaseVerdict("error", error[len("CopiedAnswer: ") :].replace("this is", "the answer is", 1), None)
         short = error if len(error) <= 120 else error[:117] + "..."
-        return "error", f"your code raised {short}{error_diagnosis(error)}", None
+        return CaseVerdict("error", f"your code raised {short}{error_diagnosis(error)}", None)
     got = to_py(outcome.get("value"))
     if q.validate is not None:
         # a validator may train a network: the same answer gets the same verdict, computed once
         ok, message = _validated(q.validate, json.dumps(outcome.get("value"), sort_keys=True))
-        return ("pass" if ok else "wrong"), message, None
+        return CaseVerdict(("pass" if ok else "wrong"), message, None)
     try:
         expected = expected_output(q.reference, q, case)
     except KeyError:  # public expectations only (grading sandbox): a hidden case is judged by the grader
         if not hasattr(q.reference, "lookup"):
             raise
-        return "error", "this case is checked when your notebook is graded", None
+        return CaseVerdict("error", "this case is checked when your notebook is graded", None)
     sig_figs = getattr(q, "sig_figs", None)
     same = lambda a, b: compare(a, b, q.rtol, q.atol, sig_figs) is None  # noqa: E731
     reason = compare(expected, got, q.rtol, q.atol, sig_figs)
     if reason is None:
-        return "pass", "correct", None
+        return CaseVerdict("pass", "correct", None)
     correct = [expected]
     for fn in getattr(q, "also_correct", ()):
         try:
@@ -433,7 +442,7 @@ def judge_case(
         except Exception:  # an alternative may not apply to every case
             continue
         if same(correct[-1], got):
-            return "pass", "correct", None
+            return CaseVerdict("pass", "correct", None)
     # A mistake is named only for an answer that is no correct answer (checked above) and only
     # when the mistake's own output differs from every correct answer on this case.
     for mistake in q.mistakes:
@@ -444,15 +453,15 @@ def judge_case(
         except Exception:  # a variant may not apply to every case
             continue
         if same(variant, got) and not any(same(variant, c) for c in correct):
-            return "wrong", f"{mistake.name}: {mistake.fix}", mistake.name
+            return CaseVerdict("wrong", f"{mistake.name}: {mistake.fix}", mistake.name)
     general = general_diagnosis(q, case, expected, got)
     if general:
-        return "wrong", f"{general[0]}: {general[1]}", general[0]
+        return CaseVerdict("wrong", f"{general[0]}: {general[1]}", general[0])
     near = closeness(q, expected, got)
     if near:
         name, sentence = near
-        return "wrong", (f"{name}: {sentence}" if name else f"{reason}: {sentence}"), name
-    return "wrong", reason, None
+        return CaseVerdict("wrong", (f"{name}: {sentence}" if name else f"{reason}: {sentence}"), name)
+    return CaseVerdict("wrong", reason, None)
 
 
 def _consistent(q: Question, name: str, cases: list[dict], outcomes: list[dict]) -> bool:
@@ -476,14 +485,14 @@ def _consistent(q: Question, name: str, cases: list[dict], outcomes: list[dict])
 PUBLIC = "public tests"  # the label ``check`` uses: a pass then says that hidden tests come at grading
 
 
-def judge_all(q: Question, cases: list[dict], outcomes: list[dict]) -> list[tuple[str, str, str | None]]:
+def judge_all(q: Question, cases: list[dict], outcomes: list[dict]) -> list[CaseVerdict]:
     """:func:`judge_case` for every case, naming a mistake only if the answer makes it on every case."""
     results = [judge_case(q, c, o) for c, o in zip(cases, outcomes)]
-    named = {r[2] for r in results if r[2]} & {m.name for m in q.mistakes}
+    named = {r.mistake for r in results if r.mistake} & {m.name for m in q.mistakes}
     ruled_out = frozenset(name for name in named if not _consistent(q, name, cases, outcomes))
     if ruled_out:  # judge those cases again without the mistakes the answer does not make
         results = [
-            judge_case(q, c, o, ruled_out) if r[2] in ruled_out else r for c, o, r in zip(cases, outcomes, results)
+            judge_case(q, c, o, ruled_out) if r.mistake in ruled_out else r for c, o, r in zip(cases, outcomes, results)
         ]
     return results
 
@@ -495,12 +504,12 @@ def evaluate(q: Question, cases: list[dict], outcomes: list[dict], label: str = 
     if len(outcomes) != len(cases):
         return Verdict(q.id, "error", 0, len(cases), 0.0, q.points, "no result came back for this question")
     results = judge_all(q, cases, outcomes)
-    passed = sum(r[0] == "pass" for r in results)
+    passed = sum(r.status == "pass" for r in results)
     total = len(results)
     points = round(q.points * passed / total, 2) if total else 0.0
-    statuses = {r[0] for r in results}
+    statuses = {r.status for r in results}
     if statuses <= {"not_attempted", "missing"}:
-        message = results[0][1]
+        message = results[0].message
         if message == "not attempted yet" and q.kind == "function":
             message += f": replace the `raise NotImplementedError` in `{q.name}` with your code and run it"
         elif message == "not attempted yet":
@@ -508,7 +517,7 @@ def evaluate(q: Question, cases: list[dict], outcomes: list[dict], label: str = 
         return Verdict(q.id, "not_attempted", 0, total, 0.0, q.points, message)
     if passed == total:
         if q.validate:
-            message = results[0][1]
+            message = results[0].message
         elif label == PUBLIC and q.kind == "function":
             message = f"public checks passed ({passed}/{total}): hidden tests run at grading"
         elif q.kind == "value":
@@ -517,14 +526,14 @@ def evaluate(q: Question, cases: list[dict], outcomes: list[dict], label: str = 
         else:
             message = f"correct on all {total} {label}" if total > 1 else f"correct on the {label[:-1]}"
         return Verdict(q.id, "pass", passed, total, points, q.points, message)
-    failing = [(i, r) for i, r in enumerate(results) if r[0] != "pass"]
+    failing = [(i, r) for i, r in enumerate(results) if r.status != "pass"]
     # Report a named mistake if one was recognised, else the first failing case.
-    index, (status, message, _) = next(((i, r) for i, r in failing if r[2]), failing[0])
+    index, (status, message, _) = next(((i, r) for i, r in failing if r.mistake), failing[0])
     where = f" (case {index + 1} of {total})" if total > 1 else ""
     diagnoses = sorted({d for _, _, d in results if d})
     return Verdict(
         q.id,
-        "error" if all(r[0] == "error" for _, r in failing) else "fail",
+        "error" if all(r.status == "error" for _, r in failing) else "fail",
         passed,
         total,
         points,

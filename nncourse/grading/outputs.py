@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import details, export, report, results, summary
 from .grade import Row, resolve
-from .probe import hidden_cases
+from .probe import all_cases
 from .runner import RunResult
 from .spec import bank
 
@@ -39,8 +39,7 @@ class Outputs:
         self.section, source = resolve(section_or_source)
         self.title = outline.section(self.section).title
         self.questions = list(bank(self.section).values())
-        hidden = hidden_cases(source)
-        self.cases = {q.id: list(q.cases) + hidden.get(q.id, []) for q in self.questions if q.kind != "manual"}
+        self.cases = all_cases(self.section, source)
         self.gradebook, self.feedback, self.formats = gradebook, feedback, list(formats)
         self.roster = export.read_roster(roster) if roster else []  # read now: a bad roster fails before grading
         self.assignment = assignment or f"Exercise {self.section} {self.title}"

@@ -42,6 +42,16 @@ def hidden_cases(source: str | Path) -> dict[str, list[dict]]:
     return found
 
 
+def all_cases(section: str, source: str | Path | None = None) -> dict[str, list[dict]]:
+    """Each automatic question's cases: its public ones (from the bank), then its hidden ones
+    (from the hidden-test cells of ``source``, by default the section's source notebook)."""
+    from .release import source_path
+    from .spec import bank
+
+    hidden = hidden_cases(source if source is not None else source_path(section))
+    return {q.id: list(q.cases) + hidden.get(q.id, []) for q in bank(section).values() if q.kind != "manual"}
+
+
 def new_nonce() -> str:
     """A fresh random tag for the probe's output lines."""
     return secrets.token_hex(16)
