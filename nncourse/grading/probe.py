@@ -57,8 +57,21 @@ def new_nonce() -> str:
     return secrets.token_hex(16)
 
 
+def wire_source() -> str:
+    """The code of the cell before the probes: the wire module, compiled once per notebook.
+
+    Each probe runs it in a fresh namespace of its own (``exec``), so an answer called by one
+    probe cannot change the functions the next probe uses to read its answer back.
+    """
+    src = Path(wire.__file__).read_text(encoding="utf-8")
+    return (
+        "# nncourse grader: the code the probes below use to read answers back (added by the grader)\n"
+        f"_nncourse_wire = compile({src!r}, '<nncourse-wire>', 'exec')\n"
+    )
+
+
 def probe_source(q: Question, cases: list[dict], nonce: str) -> str:
-    """The code of the probe cell for question ``q``."""
+    """The code of the probe cell for question ``q`` (it runs after :func:`wire_source`'s cell)."""
     payload = {
         "q": q.id,
         "name": q.name,
@@ -67,10 +80,9 @@ def probe_source(q: Question, cases: list[dict], nonce: str) -> str:
         "lists": list(q.lists),
         "functions": list(q.functions),
     }
-    wire_src = Path(wire.__file__).read_text(encoding="utf-8")
     return (
         "# nncourse grader probe: reads the answer back as data (added by the grader)\n"
-        f"_nncourse_ns = {{}}\nexec(compile({wire_src!r}, '<nncourse-wire>', 'exec'), _nncourse_ns)\n"
+        "_nncourse_ns = {}\nexec(_nncourse_wire, _nncourse_ns)\n"
         f"_nncourse_p = _nncourse_ns['json'].loads({json.dumps(payload)!r})\n"
         "_nncourse_obj = globals().get(_nncourse_p['name'])\n"
         "_nncourse_out = _nncourse_ns['run_all'](_nncourse_obj, _nncourse_p['kind'], _nncourse_p['cases'], "

@@ -201,12 +201,14 @@ def _read(data: bytes):
 
 
 def _with_probes(nb, auto: list[Question], cases: dict[str, list[dict]], nonce: str) -> dict[str, int]:
-    """Keep only ``nb``'s code cells, cleared, and append one probe cell per question; its index by id."""
+    """Keep only ``nb``'s code cells, cleared, then append the wire cell and one probe cell per
+    question; returns each probe's index by question id (the wire cell is just before the first)."""
     import nbformat
 
     code = [c for c in nb.cells if c.get("cell_type") == "code"]
     for c in code:
         c["outputs"], c["execution_count"] = [], None
+    code.append(nbformat.v4.new_code_cell(probe.wire_source()))
     probes = {}
     for q in auto:
         probes[q.id] = len(code)
@@ -306,7 +308,7 @@ def run_submission(
         shutil.rmtree(workdir, ignore_errors=True)
         shutil.rmtree(private, ignore_errors=True)
     result.gradebook_changed = _fingerprint(gradebook) != before
-    _note_errors(nb, min(probes.values(), default=len(nb.cells)), timed_out, result)
+    _note_errors(nb, min(probes.values(), default=len(nb.cells)) - 1, timed_out, result)  # before the wire cell
     _read_probes(nb, auto, probes, cases, nonce, timed_out, cell_timeout, result)
     result.seconds = time.monotonic() - start
     return result
