@@ -134,7 +134,7 @@ def main() -> int:
         return 2
     setup(mode)
     if mode == "lab":
-        return sh(PY, "-m", "nncourse.cli", "lab", *sys.argv[2:], check=False)
+        return sh(PY, "-m", "nncourse.course.cli", "lab", *sys.argv[2:], check=False)
     ensure_chromium()
     ensure_bubblewrap()
     unit = pytest("tests", *sys.argv[2:])

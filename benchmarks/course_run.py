@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from nncourse import notebooks, outline
+from nncourse.course import notebooks, outline
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_PEAK_MB = 1024  # one kernel's memory limit

@@ -41,7 +41,7 @@ def grade_folder(subs: Path, out: Path, *options: str) -> tuple[float, list[dict
     from test_grading import snapshot, snapshot_env
 
     course = snapshot(Path(tempfile.mkdtemp(prefix="nncourse-bench-")))
-    command = [sys.executable, "-m", "nncourse.cli", "grade", "06", str(subs), "-o", str(out), "--no-progress",
+    command = [sys.executable, "-m", "nncourse.course.cli", "grade", "06", str(subs), "-o", str(out), "--no-progress",
                *options]
     start = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True, env=snapshot_env(course), cwd=course)

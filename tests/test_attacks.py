@@ -219,7 +219,7 @@ def attacked(tmp_path_factory):
     before_subs = digest(subs)
     start = time.perf_counter()
     proc = run_grade(
-        [sys.executable, "-m", "nncourse.cli", "grade", "06", str(subs), "-o", str(out)]
+        [sys.executable, "-m", "nncourse.course.cli", "grade", "06", str(subs), "-o", str(out)]
         + ["--cell-timeout", "5", "--timeout", "45", "--no-progress"],
         timeout=1200,
         env=env,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from nncourse import outline
+from nncourse.course import outline
 from nncourse.gradcheck import numeric_gradients
 from nncourse.grading import Checker, judge, wire
 from nncourse.grading.probe import hidden_cases

@@ -26,7 +26,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from nncourse import outline
+from nncourse.course import outline
 
 REPO = Path(__file__).resolve().parent.parent
 BINDER_REQ = REPO / "binder" / "requirements.txt"
@@ -233,7 +233,7 @@ for name in sys.argv[1:]:
 '''
 
 SMOKE_CELLS = [
-    "import sys, nncourse, nncourse.outline as o\n"
+    "import sys, nncourse, nncourse.course.outline as o\n"
     "print('prefix', sys.prefix)\nprint('nncourse', nncourse.__file__)\nprint('root', o.course_root())",
     "import ipywidgets as w\nprint('ipywidgets', w.__version__)\nw.IntSlider(description='smoke')",
     "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\nplt.show()",

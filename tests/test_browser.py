@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pytest
 
-from nncourse import outline
+from nncourse.course import outline
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

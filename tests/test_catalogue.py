@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nncourse import outline
+from nncourse.course import outline
 from nncourse.grading import catalogue
 from nncourse.grading.spec import bank
 

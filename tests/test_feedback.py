@@ -7,7 +7,7 @@ import importlib.util
 import numpy as np
 import pytest
 
-from nncourse import outline
+from nncourse.course import outline
 from nncourse.gradcheck import numeric_gradients
 from nncourse.grading import Checker, judge, wire
 from nncourse.grading.questions import s06, s09, s10

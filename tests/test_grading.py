@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from nncourse import outline
+from nncourse.course import outline
 from nncourse.grading import sandbox
 from nncourse.grading.spec import bank
 
@@ -292,7 +292,7 @@ def graded(tmp_path_factory):
         [
             sys.executable,
             "-m",
-            "nncourse.cli",
+            "nncourse.course.cli",
             "grade",
             "06",
             str(subs),
@@ -510,8 +510,8 @@ def test_probe_output_is_read_only_with_the_right_tag_and_shape():
 
 
 def test_written_answer_found_even_if_its_cell_was_replaced():
+    from nncourse.course.notebooks import read
     from nncourse.grading.markers import written_answers
-    from nncourse.notebooks import read
 
     cells = read(SOURCE).cells
     assert "rounds the hidden activations" in written_answers(cells)["q8"]

@@ -65,7 +65,7 @@ def course_snapshot(dest: Path) -> Path:
 
 
 def cli(course: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "nncourse.cli", *args]
+    command = [sys.executable, "-m", "nncourse.course.cli", *args]
     return run_grade(command, timeout=timeout, env=snapshot_env(course), cwd=course)
 
 
@@ -256,7 +256,7 @@ def test_feedback_pages_render_offline_in_chromium(planted):
 
 @pytest.mark.slow
 def test_canvas_export_layout(planted):
-    from nncourse import outline
+    from nncourse.course import outline
 
     text = (planted["out"] / "gradebook_canvas.csv").read_text()
     table = list(csv.reader(io.StringIO(text)))
@@ -331,7 +331,7 @@ def test_only_needs_an_existing_gradebook(tmp_path):
     (tmp_path / "subs").mkdir()
     (tmp_path / "subs" / "a.ipynb").write_text("{}")
     proc = subprocess.run(
-        [sys.executable, "-m", "nncourse.cli", "grade", SECTION, str(tmp_path / "subs"), "-o",
+        [sys.executable, "-m", "nncourse.course.cli", "grade", SECTION, str(tmp_path / "subs"), "-o",
          str(tmp_path / "gb.csv"), "--only", str(tmp_path / "subs" / "a.ipynb")],
         capture_output=True, text=True, timeout=300,
     )

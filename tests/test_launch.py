@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from nncourse import launch, outline
+from nncourse.course import launch, outline
 
 REPO = Path(__file__).resolve().parent.parent
 SETTINGS = launch.Launch("https://github.com/someone/nncourse", "main", "v1.2.3")

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from nncourse import outline
+from nncourse.course import outline
 from nncourse.grading import learner, markers, public
 from nncourse.grading.probe import hidden_cases
 
@@ -288,13 +288,13 @@ def test_check_names_planted_mistakes_in_the_learner_repo(repo):
         assert line.startswith(start) and words in line, (line, start, words)
 
     grade = subprocess.run(
-        [sys.executable, "-m", "nncourse.cli", "grade", "06", "."],
+        [sys.executable, "-m", "nncourse.course.cli", "grade", "06", "."],
         cwd=repo, env=env, capture_output=True, text=True, timeout=60,
     )
     assert grade.returncode == 2
     assert "need the instructor's repository" in grade.stderr and "Traceback" not in grade.stderr
     again = subprocess.run(
-        [sys.executable, "-m", "nncourse.cli", "release", "--learner-repo", str(repo.parent / "again")],
+        [sys.executable, "-m", "nncourse.course.cli", "release", "--learner-repo", str(repo.parent / "again")],
         cwd=repo, env=env, capture_output=True, text=True, timeout=60,
     )
     assert again.returncode == 2 and "instructor's repository" in again.stderr
@@ -314,7 +314,7 @@ def test_build_refuses_a_folder_it_did_not_write(tmp_path, repo):
 
 
 def test_repository_option_points_launch_links_at_the_learner_copy(tmp_path, repo):
-    from nncourse import launch
+    from nncourse.course import launch
 
     url = "https://github.com/someone/nn-learn"
     out = tmp_path / "published"

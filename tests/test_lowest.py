@@ -72,7 +72,7 @@ def test_installed_versions_are_the_lowest_pins() -> None:
 
 
 def _all_notebooks() -> list[str]:
-    from nncourse import outline
+    from nncourse.course import outline
 
     _, sections = outline.load(REPO)
     paths = [s.notebook for s in sections] + [s.exercise for s in sections]
@@ -84,7 +84,7 @@ def _all_notebooks() -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("rel", _all_notebooks() if IN_LOWEST else [])
 def test_notebook_runs_without_errors_or_warnings(rel: str) -> None:
-    from nncourse import notebooks
+    from nncourse.course import notebooks
 
     report = notebooks.execute(REPO / rel, timeout=120)
     assert report.errors == [], "\n".join(report.errors)

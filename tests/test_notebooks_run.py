@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nncourse import notebooks, outline
+from nncourse.course import notebooks, outline
 
 ROOT = Path(__file__).resolve().parent.parent
 _, SECTIONS = outline.load(ROOT)

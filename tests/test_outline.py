@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nncourse import cli, outline
+from nncourse.course import cli, outline
 
 REPO = Path(__file__).resolve().parent.parent
 

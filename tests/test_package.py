@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nncourse.cli import COMMANDS, main
+from nncourse.course.cli import COMMANDS, main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from nncourse import outline
+from nncourse.course import outline
+from nncourse.course.notebooks import read
 from nncourse.grading import markers, release
 from nncourse.grading.probe import hidden_cases
 from nncourse.grading.spec import bank
-from nncourse.notebooks import read
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = [s.id for s in outline.load()[1]]
@@ -122,7 +122,7 @@ def test_up_to_date_notices_a_hand_edit(tmp_path):
 def test_cli_release_into_any_folder_runs_cleanly(tmp_path):
     out = tmp_path / "my course copy"
     proc = subprocess.run(
-        [sys.executable, "-m", "nncourse.cli", "release", "01", "-o", str(out)],
+        [sys.executable, "-m", "nncourse.course.cli", "release", "01", "-o", str(out)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -132,13 +132,13 @@ def test_cli_release_into_any_folder_runs_cleanly(tmp_path):
     committed = ROOT / "exercises" / "student" / "01_derivatives.ipynb"
     assert (out / "01_derivatives.ipynb").read_bytes() == committed.read_bytes()  # deterministic
     proc = subprocess.run(
-        [sys.executable, "-m", "nncourse.cli", "release", "01", "-o", str(out)], capture_output=True, text=True
+        [sys.executable, "-m", "nncourse.course.cli", "release", "01", "-o", str(out)], capture_output=True, text=True
     )
     assert "unchanged" in proc.stdout
 
 
 def test_cli_release_needs_a_section_or_all():
-    proc = subprocess.run([sys.executable, "-m", "nncourse.cli", "release"], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "nncourse.course.cli", "release"], capture_output=True, text=True)
     assert proc.returncode == 2 and "--all" in proc.stderr
 
 

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from nncourse import launch, outline, site
+from nncourse.course import launch, outline, site
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent

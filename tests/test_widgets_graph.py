@@ -143,7 +143,7 @@ def test_lecture_readout_is_the_notebooks_widget_readout():
     """The browser test compares notebook 07's widget with lecture_readout(slider value)."""
     import nbformat
 
-    from nncourse.outline import course_root
+    from nncourse.course.outline import course_root
 
     nb = nbformat.read(course_root() / "notebooks" / "07_autograd.ipynb", as_version=4)
     cell = next(c for c in nb.cells if "step_through(" in c.source and c.cell_type == "code")

@@ -186,7 +186,7 @@ def test_many_steps_printed_and_decreasing(output_lines):
 
 
 def test_notebook_structure(notebook):
-    from nncourse.outline import header_markdown, section
+    from nncourse.course.outline import header_markdown, section
 
     cells = notebook["cells"]
     src = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells]

@@ -14,7 +14,7 @@ START, END = "<!-- questions:start -->", "<!-- questions:end -->"
 
 def questions_table() -> str:
     """The table: one row per section, each question with its points (✎: marked by hand)."""
-    from .. import outline
+    from ..course import outline
     from .spec import bank
 
     _, sections = outline.load(outline.course_root())
@@ -35,7 +35,7 @@ def refresh(readme: Path | None = None) -> bool:
 
     Returns True if the file changed. A README without the markers is left alone.
     """
-    from .. import outline
+    from ..course import outline
 
     readme = Path(readme) if readme else outline.course_root() / "exercises" / "README.md"
     text = readme.read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The ``nncourse release``, ``grade`` and ``autograder`` subcommands (registered in ``nncourse/cli.py``)."""
+"""The ``nncourse release``, ``grade`` and ``autograder`` subcommands (registered in ``nncourse/course/cli.py``)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def release_command(parser: argparse.ArgumentParser) -> Callable[[argparse.Names
     )
 
     def run(args: argparse.Namespace) -> int:
-        from .. import outline
+        from ..course import outline
         from .release import release
         from .spec import learner_copy
 

@@ -92,12 +92,12 @@ class Row:
 
 def resolve(section_or_source: str) -> tuple[str, Path]:
     """(section id, source notebook) from a section id like ``06`` or a source notebook's path."""
-    from .. import outline
+    from ..course import outline
     from .release import source_path
 
     path = Path(section_or_source)
     if path.suffix == ".ipynb" and path.is_file():
-        from ..notebooks import read
+        from ..course.notebooks import read
 
         meta = read(path).metadata.get("nncourse", {})
         if meta.get("version") == "student":

@@ -75,7 +75,7 @@ def _package_files(package: Path) -> list[Path]:
 
 def build(section_or_source: str, out: Path) -> Path:
     """Write the autograder zip for a section to ``out``; return its path."""
-    from .. import outline
+    from ..course import outline
     from .grade import resolve
     from .sandbox import package_dir
 
@@ -199,7 +199,7 @@ def _sandboxed() -> bool:
 
 def run(root: Path) -> dict:
     """Grade ``root/submission`` and write ``root/results/results.json``; return what was written."""
-    from .. import outline
+    from ..course import outline
     from .grade import grade
     from .outputs import Outputs
 

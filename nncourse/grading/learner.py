@@ -69,7 +69,7 @@ def _student_links(path: Path) -> bool:
 
 def readme(root: Path) -> str:
     """The learner README: what is here, how to start, and the outline (linking exercises/student/)."""
-    from .. import outline
+    from ..course import outline
 
     title, _ = outline.load(root)
     return (
@@ -91,7 +91,7 @@ def _repository(out: Path, repository: str) -> list[str]:
     """Point the learner copy's launch links at ``repository``: course.yml's ``repository``, then the
     header cells' badges, the README outline and the Colab setup cells (markdown and an unexecuted
     setup cell change, so the notebooks' outputs stay valid); the student manifest follows."""
-    from .. import launch, outline
+    from ..course import launch, outline
     from .release import MANIFEST, sha256
 
     path = out / "course.yml"
@@ -159,7 +159,7 @@ def build(out: Path, root: Path | None = None, repository: str | None = None) ->
     published; its Binder and Colab links and the Colab install line then point there
     instead of at course.yml's (the instructor's, private) repository.
     """
-    from .. import outline
+    from ..course import outline
     from . import public
     from .spec import learner_copy
 

@@ -34,7 +34,7 @@ class Outputs:
         assignment: str | None = None,
         only: bool = False,
     ) -> None:
-        from .. import outline
+        from ..course import outline
 
         self.section, source = resolve(section_or_source)
         self.title = outline.section(self.section).title

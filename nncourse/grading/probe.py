@@ -27,7 +27,7 @@ MAX_LINE = 4_000_000  # characters of probe output accepted per question
 
 def hidden_cases(source: str | Path) -> dict[str, list[dict]]:
     """``{question id: [case, ...]}`` from the hidden-test cells of a source notebook."""
-    from ..notebooks import read
+    from ..course.notebooks import read
 
     found: dict[str, list[dict]] = {}
     for cell in read(source).cells:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..outline import STUDENT_DIR
+from ..course.outline import STUDENT_DIR
 from . import catalogue, markers
 from .files import write_atomic
 
@@ -48,14 +48,14 @@ def sha256(data: bytes) -> str:
 
 def source_path(section_id: str) -> Path:
     """The instructor source notebook of a section, from course.yml."""
-    from .. import outline
+    from ..course import outline
 
     return outline.course_root() / outline.section(section_id).exercise
 
 
 def student_notebook(source: Path, section_id: str):
     """The student version of ``source`` as an nbformat notebook (not executed)."""
-    from ..notebooks import read
+    from ..course.notebooks import read
 
     nb = read(source)
     cells = []
@@ -80,7 +80,7 @@ def _render(source: Path, section_id: str, execute: bool) -> bytes:
     nb = student_notebook(source, section_id)
     if not execute:
         return nbformat.writes(nb).encode() + b"\n"
-    from ..notebooks import execute as run
+    from ..course.notebooks import execute as run
 
     with tempfile.TemporaryDirectory(prefix="nncourse-release-") as tmp:
         path = Path(tmp) / source.name
@@ -93,7 +93,7 @@ def _render(source: Path, section_id: str, execute: bool) -> bytes:
 
 def release(section_id: str, out: Path | None = None, execute: bool = True) -> Released:
     """Write the student version of one section into ``out`` (default exercises/student)."""
-    from .. import outline
+    from ..course import outline
 
     section_id = outline.section(section_id).id
     source = source_path(section_id)
@@ -129,7 +129,7 @@ def release(section_id: str, out: Path | None = None, execute: bool = True) -> R
 
 def up_to_date(section_id: str, folder: Path | None = None) -> list[str]:
     """Problems with a committed student version: [] if it matches its source and the manifest."""
-    from .. import outline
+    from ..course import outline
 
     section_id = outline.section(section_id).id
     source = source_path(section_id)
@@ -137,7 +137,7 @@ def up_to_date(section_id: str, folder: Path | None = None) -> list[str]:
     target = folder / source.name
     if not target.is_file():
         return [f"{target} is missing: run `nncourse release {section_id}`"]
-    from ..notebooks import read
+    from ..course.notebooks import read
 
     fresh, committed = student_notebook(source, section_id), read(target)
     problems = []

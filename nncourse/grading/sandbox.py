@@ -151,7 +151,7 @@ def needed_paths() -> list[Path]:
 def hidden_paths(extra: list[Path]) -> list[Path]:
     """What a kernel must not see: the course repository (sources, banks, notebooks), the grader's
     HOME, the question banks, and ``extra`` (the submissions folder and the gradebook's folder)."""
-    from .. import outline
+    from ..course import outline
 
     hide = [package_dir() / "grading" / "questions", Path.home()]
     try:

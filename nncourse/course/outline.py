@@ -27,7 +27,7 @@ class Section:
 
 def course_root() -> Path:
     """The folder that holds ``course.yml``: $NNCOURSE_ROOT, else the source checkout."""
-    for candidate in (os.environ.get("NNCOURSE_ROOT"), Path(__file__).resolve().parent.parent, Path.cwd()):
+    for candidate in (os.environ.get("NNCOURSE_ROOT"), Path(__file__).resolve().parents[2], Path.cwd()):
         if candidate and (Path(candidate) / "course.yml").is_file():
             return Path(candidate)
     raise FileNotFoundError(

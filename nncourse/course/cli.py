@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .grading import commands as _grading
+from ..grading import commands as _grading
 
 
 def _lab(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
@@ -82,9 +82,9 @@ def _gradcheck(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace]
     def run(args):
         import numpy as np
 
-        from .gradcheck import gradient_check
-        from .losses import get_loss
-        from .network import Network
+        from ..gradcheck import gradient_check
+        from ..losses import get_loss
+        from ..network import Network
 
         loss = get_loss(args.loss)
         output = "linear" if loss.takes_logits else "sigmoid"

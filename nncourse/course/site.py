@@ -76,7 +76,7 @@ def _controls_png(controls: list) -> bytes:
     """A drawing of a widget's controls at their initial values (for widgets with no picture)."""
     from matplotlib.figure import Figure
 
-    from .widgets.panel import png
+    from ..widgets.panel import png
 
     rows = max(len(controls), 1)
     fig = Figure(figsize=(4.8, 0.45 * rows + 0.2))
