@@ -39,3 +39,26 @@ def test_refresh_rewrites_only_between_the_markers(tmp_path):
     plain = tmp_path / "PLAIN.md"
     plain.write_text("no markers here\n", encoding="utf-8")
     assert catalogue.refresh(plain) is False and plain.read_text(encoding="utf-8") == "no markers here\n"
+
+
+def test_release_gives_each_heading_its_banks_title_and_points(tmp_path):
+    import shutil
+
+    import nbformat
+
+    source = tmp_path / "06.ipynb"
+    shutil.copy(README.parent / "source" / "06_worked_example.ipynb", source)
+    nb = nbformat.read(str(source), as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nncourse", {}).get("question") == "q1")
+    body = cell.source.partition("\n")[2]
+    cell.source = "### Q1. An old title (9 points)\n" + body
+    cell.metadata["nncourse"]["points"] = 9
+    nbformat.write(nb, str(source))
+
+    assert catalogue.sync_headings(source, "06") is True
+    q1 = bank("06")["q1"]
+    cell = next(c for c in nbformat.read(str(source), as_version=4).cells
+                if c.metadata.get("nncourse", {}).get("question") == "q1")
+    assert cell.source == f"### Q1. {q1.title} ({q1.points:g} points)\n" + body
+    assert cell.metadata["nncourse"]["points"] == q1.points
+    assert catalogue.sync_headings(source, "06") is False  # in step now: the file is not rewritten

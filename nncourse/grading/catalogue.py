@@ -1,8 +1,9 @@
-"""The list of every section's graded questions in exercises/README.md, made from the banks.
+"""What the banks say about each question, written where people read it.
 
 The banks (``questions/sNN.py``) are the one place where a question's title and points are
-written; ``nncourse release`` rewrites the table between the two markers below, so the guide
-for instructors never drifts from what is graded.
+written. ``nncourse release`` writes them into each source notebook's question headings
+(:func:`sync_headings`) and into the table of exercises/README.md between the two markers
+below (:func:`refresh`), so neither can drift from what is graded.
 """
 
 from __future__ import annotations
@@ -10,6 +11,41 @@ from __future__ import annotations
 from pathlib import Path
 
 START, END = "<!-- questions:start -->", "<!-- questions:end -->"
+
+
+def heading(q) -> str:
+    """The first line of question ``q``'s heading cell: "### Q1. Title (2 points)", ✎ if marked by hand."""
+    mark = " ✎" if q.kind == "manual" else ""
+    return f"### {q.id.upper()}. {q.title} ({q.points:g} point{'' if q.points == 1 else 's'}){mark}"
+
+
+def sync_headings(source: Path, section: str) -> bool:
+    """Give every question heading of the ``source`` notebook its bank's title and points
+    (the first line and ``metadata.nncourse.points``); the rest of the cell is left as it is.
+
+    Returns True if the notebook changed (it is then rewritten atomically).
+    """
+    import nbformat
+
+    from .files import write_atomic
+    from .spec import bank
+
+    questions = bank(section)
+    nb = nbformat.read(str(source), as_version=4)
+    changed = False
+    for cell in nb.cells:
+        meta = cell.metadata.get("nncourse", {})
+        q = questions.get(str(meta.get("question")))
+        if cell.cell_type != "markdown" or "points" not in meta or q is None:
+            continue
+        first, _, rest = cell.source.partition("\n")
+        if first != heading(q) or meta["points"] != q.points:
+            cell.source = heading(q) + ("\n" + rest if rest or cell.source.endswith("\n") else "")
+            meta["points"] = q.points
+            changed = True
+    if changed:
+        write_atomic(Path(source), nbformat.writes(nb) + "\n")
+    return changed
 
 
 def questions_table() -> str:

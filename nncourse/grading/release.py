@@ -100,6 +100,7 @@ def release(section_id: str, out: Path | None = None, execute: bool = True) -> R
     out = Path(out) if out is not None else outline.course_root() / STUDENT_DIR
     out.mkdir(parents=True, exist_ok=True)
     target = out / source.name
+    catalogue.sync_headings(source, section_id)  # titles and points come from the bank
     data = _render(source, section_id, execute)
     manifest_path = out / MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
