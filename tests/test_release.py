@@ -101,6 +101,14 @@ def test_release_is_idempotent_and_keeps_backups(tmp_path, capsys):
     assert manifest[target.name] == release.sha256(data)
 
 
+def test_the_manifest_forgets_student_files_that_are_gone(tmp_path):
+    """After sections are renumbered, the old names' hashes would make a stale, misleading record."""
+    (tmp_path / release.MANIFEST).write_text(json.dumps({"07_old_name.ipynb": "0" * 64}))
+    release.release("04", tmp_path, execute=False)
+    manifest = json.loads((tmp_path / release.MANIFEST).read_text())
+    assert list(manifest) == ["04_neuron_forward_pass.ipynb"]
+
+
 def test_release_backs_up_a_foreign_file_of_the_same_name(tmp_path):
     (tmp_path / "02_partial_derivatives.ipynb").write_text("a learner's own notebook")
     result = release.release("02", tmp_path, execute=False)

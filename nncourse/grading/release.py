@@ -104,6 +104,7 @@ def release(section_id: str, out: Path | None = None, execute: bool = True) -> R
     data = _render(source, section_id, execute)
     manifest_path = out / MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    manifest = {name: h for name, h in manifest.items() if (out / name).is_file()}  # renamed or removed: forget
     new_hash = sha256(data)
     backup = None
     if target.exists():
