@@ -8,6 +8,7 @@ A short tour (each module holds one idea):
 - ``network``: ``Network``, dense layers with an explicit forward and backward pass
 - ``optim``: SGD, momentum, RMSProp, Adam and AdamW behind one ``step(params, grads)``
 - ``regularisation``: L2 penalty, gradient clipping, dropout masks
+- ``metrics``: the confusion matrix
 - ``schedules``: learning-rate schedules
 - ``train``: ``train(...)`` for batch, stochastic and mini-batch gradient descent
 - ``data``: the worked example, toy 2-D sets, the 8x8 digits, scaling, splits, mini-batches

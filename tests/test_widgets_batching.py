@@ -90,11 +90,3 @@ def test_toy_network_outputs_logits_and_its_loss_is_bce_of_the_sigmoid():
     assert net.loss(X, Y, bt.LOSS) == pytest.approx(by_hand, rel=1e-12)
     with pytest.raises(ValueError, match="needs outputs in"):
         bt.loss_per_update(net, X, Y, 32, n_updates=1, loss="bce")  # BCE needs probabilities, not logits
-
-
-def test_confusion_matrix():
-    M = bt.confusion_matrix([0, 1, 2, 2, 1], [0, 2, 2, 2, 1], 3)
-    np.testing.assert_array_equal(M, [[1, 0, 0], [0, 1, 1], [0, 0, 2]])
-    assert M.sum() == 5
-    with pytest.raises(ValueError):
-        bt.confusion_matrix([0, 1], [0], 2)

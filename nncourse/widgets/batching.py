@@ -13,7 +13,6 @@ What is here:
 - :func:`train_toy`: train the toy network with one batch size;
 - :func:`loss_curve`: loss per epoch for one batch size (cached, for the widget);
 - :func:`batch_readout` and :func:`batch_size_widget`: the batch-size slider;
-- :func:`confusion_matrix`: counts of (true, predicted) label pairs.
 """
 
 from __future__ import annotations
@@ -188,13 +187,4 @@ def batch_size_widget(description: str = "batch size", value: int = 32) -> Batch
     """Build the batch-size slider; display its ``.box``."""
     return BatchSizeWidget(description, value)
 
-
-def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
-    """``M[i, j]`` = number of examples of true class i predicted as class j; shape (n_classes, n_classes)."""
-    y_true, y_pred = np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)
-    if y_true.shape != y_pred.shape or y_true.ndim != 1:
-        raise ValueError(f"y_true and y_pred must be 1-D of equal length; got {y_true.shape}, {y_pred.shape}.")
-    M = np.zeros((n_classes, n_classes), dtype=int)
-    np.add.at(M, (y_true, y_pred), 1)
-    return M
 
