@@ -343,6 +343,80 @@ def grade(
     from tqdm import tqdm
 
     folder = Path(folder)
+    _require_sandbox(sandboxed)
+    section, source = resolve(section_or_source)
+    questions = list(bank(section).values())
+    cases = probe.all_cases(section, source)
+    out = Path(out).resolve()
+    answers_path = out.with_name(f"{out.stem}_answers.md")
+    files = _submissions(folder, [out, answers_path], only)
+    hide = (str(folder.resolve()), str(out.parent), str(Path(source).resolve().parent))  # from the kernels
+    box = Box(sandboxed=sandboxed, hide=hide, limits=limits or sandbox.Limits())
+    watch = [Path(source).resolve(), folder.resolve()]
+    baseline_full, baseline = integrity.fingerprint(watch), integrity.fingerprint(watch, full=False)
+    bar = tqdm(total=len(files), desc=f"grading section {section}", unit="nb", file=sys.stderr, disable=not progress)
+    book = _Book(out, answers_path, questions, section, cases)
+
+    def record(name: str, data, result: RunResult) -> None:
+        _stop_if_tampered(name, integrity.changes(baseline, integrity.fingerprint(watch, full=False)),
+                          jobs, out, len(book.rows), book.written)
+        row = book.add(name, data, result)
+        if on_result is not None:
+            on_result(name, result, row)
+        bar.update(1)
+
+    for name, data in files:  # files refused before running (too large, unreadable) get their row first
+        if isinstance(data, tuple):
+            record(name, data, _refused(data[1]))
+    todo = [(name, data) for name, data in files if not isinstance(data, tuple)]
+    args = (section, cases, cell_timeout, notebook_timeout, None)
+    try:
+        _run_all(todo, args, box, jobs, notebook_timeout + WATCHDOG_GRACE, record)
+    finally:
+        bar.close()
+    if not files:
+        write_csv(out, [], questions)
+    _set_aside_if_tainted(integrity.changes(baseline_full, integrity.fingerprint(watch)), out)
+    return book.sorted_rows()
+
+
+class _Book:
+    """The gradebook being written: one row per graded file, the whole CSV rewritten after each
+    (and the written answers beside it), so that it is complete up to the last file graded."""
+
+    def __init__(self, out: Path, answers_path: Path, questions: list[Question], section: str, cases: dict):
+        self.out, self.answers_path, self.questions, self.section, self.cases = (
+            out, answers_path, questions, section, cases)
+        self.rows: dict[str, Row] = {}
+        self.results: dict[str, RunResult] = {}
+        self.written: list[bytes] = []  # what this run last wrote to ``out``
+
+    def sorted_rows(self) -> list[Row]:
+        return [self.rows[n] for n in sorted(self.rows)]
+
+    def add(self, name: str, data, result: RunResult) -> Row:
+        self.results[name] = result
+        raw = data if isinstance(data, bytes) else b""
+        self.rows[name] = score(name, raw, result, self.questions, self.section, self.cases)
+        self.written[:] = [write_csv(self.out, self.sorted_rows(), self.questions)]
+        if any(q.kind == "manual" for q in self.questions):
+            write_answers(self.answers_path, [(n, self.results[n]) for n in sorted(self.results)], self.questions)
+        return self.rows[name]
+
+
+def _set_aside_if_tainted(changed: list[str], out: Path) -> None:
+    """After the run: if anything watched changed, move the gradebook aside and say why."""
+    if changed:
+        aside = out.with_name(out.name + ".tainted")
+        os.replace(out, aside)
+        raise TaintedEnvironment(
+            "the grading environment changed during the run: " + "; ".join(changed) + f". The gradebook was moved "
+            f"to {aside}: do not trust it. Restore the environment (reinstall the venv) and grade again."
+        )
+
+
+def _require_sandbox(sandboxed: bool) -> None:
+    """Refuse to grade when no sandbox can be made here; warn loudly when asked to grade without one."""
     if sandboxed:
         ok, why = sandbox.available()
         if not ok:
@@ -354,69 +428,29 @@ def grade(
             "Use this only on a throwaway machine or account.",
             stacklevel=2,
         )
-    section, source = resolve(section_or_source)
-    questions = list(bank(section).values())
-    cases = probe.all_cases(section, source)
-    out = Path(out).resolve()
-    answers_path = out.with_name(f"{out.stem}_answers.md")
-    files = collect(folder, exclude=[out, answers_path])
+
+
+def _submissions(folder: Path, exclude: list[Path], only: str | None) -> list:
+    """The files to grade in ``folder`` (not the grader's own outputs); just ``only`` if given."""
+    files = collect(folder, exclude=exclude)
     if only is not None:
         files = [f for f in files if f[0] == only]
         if not files:
             raise FileNotFoundError(f"--only: no submission {only!r} in {folder} (give its path in that folder).")
-    hide = (str(folder.resolve()), str(out.parent), str(Path(source).resolve().parent))
-    box = Box(sandboxed=sandboxed, hide=hide, limits=limits or sandbox.Limits())
-    watch = [Path(source).resolve(), folder.resolve()]
-    baseline_full = integrity.fingerprint(watch)
-    baseline = integrity.fingerprint(watch, full=False)
-    bar = tqdm(total=len(files), desc=f"grading section {section}", unit="nb", file=sys.stderr, disable=not progress)
-    results: dict[str, RunResult] = {}
-    rows: dict[str, Row] = {}
-    written: list[bytes] = []  # what this run last wrote to ``out``
+    return files
 
-    def record(name: str, data, result: RunResult) -> None:
-        changed = integrity.changes(baseline, integrity.fingerprint(watch, full=False))
-        if changed:
-            also = " (or a notebook graded at the same time)" if jobs > 1 else ""
-            raise TaintedEnvironment(
-                f"the grading environment changed while {clean(name)!r} was graded{also}: "
-                + "; ".join(changed)
-                + f". Grading stopped; {out} holds only the {len(rows)} row(s) graded before. "
-                "Restore the environment (reinstall the package and venv) before grading again."
-            )
-        if written and (not out.exists() or out.read_bytes() != written[0]):
-            raise TaintedEnvironment(
-                f"the gradebook {out} was changed by someone else while {clean(name)!r} was graded. Grading stopped."
-            )
-        results[name] = result
-        raw = data if isinstance(data, bytes) else b""
-        rows[name] = score(name, raw, result, questions, section, cases)
-        written[:] = [write_csv(out, [rows[n] for n in sorted(rows)], questions)]
-        if any(q.kind == "manual" for q in questions):
-            write_answers(answers_path, [(n, results[n]) for n in sorted(results)], questions)
-        if on_result is not None:
-            on_result(name, result, rows[name])
-        bar.update(1)
 
-    todo = []
-    for name, data in files:
-        if isinstance(data, tuple):
-            record(name, data, _refused(data[1]))
-        else:
-            todo.append((name, data))
-    args = (section, cases, cell_timeout, notebook_timeout, None)
-    try:
-        _run_all(todo, args, box, jobs, notebook_timeout + WATCHDOG_GRACE, record)
-    finally:
-        bar.close()
-    if not files:
-        write_csv(out, [], questions)
-    changed = integrity.changes(baseline_full, integrity.fingerprint(watch))
+def _stop_if_tampered(name: str, changed: list[str], jobs: int, out: Path, n_rows: int, written: list[bytes]) -> None:
+    """Stop grading (TaintedEnvironment) if the environment or the gradebook changed under us."""
     if changed:
-        aside = out.with_name(out.name + ".tainted")
-        os.replace(out, aside)
+        also = " (or a notebook graded at the same time)" if jobs > 1 else ""
         raise TaintedEnvironment(
-            "the grading environment changed during the run: " + "; ".join(changed) + f". The gradebook was moved "
-            f"to {aside}: do not trust it. Restore the environment (reinstall the venv) and grade again."
+            f"the grading environment changed while {clean(name)!r} was graded{also}: "
+            + "; ".join(changed)
+            + f". Grading stopped; {out} holds only the {n_rows} row(s) graded before. "
+            "Restore the environment (reinstall the package and venv) before grading again."
         )
-    return [rows[n] for n in sorted(rows)]
+    if written and (not out.exists() or out.read_bytes() != written[0]):
+        raise TaintedEnvironment(
+            f"the gradebook {out} was changed by someone else while {clean(name)!r} was graded. Grading stopped."
+        )
