@@ -16,15 +16,13 @@ from nncourse.widgets import graph  # noqa: E402
 
 
 def lecture_graph():
-    """L = (a·b + a)² with a = 2, b = −3, every node labelled."""
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c = a * b
-    c.label = "c"
-    d = c + a
-    d.label = "d"
-    L = d**2
-    L.label = "L"
-    return L, a, b, c, d
+    """Notebook 07's graph f = (a·b + a)² with a = 2, b = −3 (``graph.lecture_example``), and its nodes."""
+    f = graph.lecture_example()
+    d = f.parents[0]  # f = d²
+    c, a = d.parents  # d = c + a
+    b = c.parents[1]  # c = a·b
+    assert [n.label for n in (a, b, c, d)] == ["a", "b", "c", "d"]
+    return f, a, b, c, d
 
 
 def neuron_graph():
@@ -75,7 +73,7 @@ def test_lecture_numbers_in_the_readouts():
     L, *_ = lecture_graph()
     steps = graph.backward_steps(L)
     texts = [graph.readout_html(s) for s in steps]
-    assert "Step 1 of 5: node L" in texts[0] and "∂L/∂L = 1" in texts[0]
+    assert "Step 1 of 5: node f" in texts[0] and "∂f/∂f = 1" in texts[0]
     # step 2: d = c + a sends 1 × (−8) to both; step 3: c = a·b sends (−3) × (−8) = 24 to a
     assert "to a: local ∂d/∂a = 1.000000 × upstream -8.000000 = -8.000000" in texts[1]
     assert "to a: local ∂c/∂a = -3.000000 × upstream -8.000000 = 24.000000" in texts[2]
@@ -134,7 +132,7 @@ def test_step_through_widget_follows_its_slider():
     assert w.slider.value == 4
     w.move(-10)
     assert w.slider.value == 0
-    assert repr(w.box).startswith("StepThrough(backward pass of L")
+    assert repr(w.box).startswith("StepThrough(backward pass of f")
     with pytest.raises(TypeError, match="needs the Value"):
         graph.step_through(3.0)
 

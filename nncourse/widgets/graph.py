@@ -16,10 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import ipywidgets as widgets
-
 from ..autograd import Value, topological_order, zero_grad
-from .panel import FULL_LABEL, Panel, png
+from .panel import StepPanel, png
 from .worked_example import HIGHLIGHT, PLAIN_EDGE, PLAIN_NODE, fmt
 
 DONE_NODE = "#d6efd0"  # a node whose gradient is complete
@@ -235,7 +233,7 @@ def step_picture(root: Value, step: BackwardStep) -> bytes:
     return png(fig, dpi=90)
 
 
-class StepThrough:
+class StepThrough(StepPanel):
     """The step-through widget: "previous" / "next node" buttons drive a slider over the backward steps.
 
     Attributes: ``steps`` (from :func:`backward_steps`), ``slider`` (IntSlider, description "node"),
@@ -246,29 +244,15 @@ class StepThrough:
     def __init__(self, root: Value, description: str = "node"):
         self.root = root
         self.steps = backward_steps(root)
-        self.slider = widgets.IntSlider(value=0, min=0, max=len(self.steps) - 1, step=1,
-                                        description=description, style=FULL_LABEL, continuous_update=True)
-        self.readout = widgets.HTML(value=readout_html(self.steps[0]))
-        self.readout.add_class("nncourse-readout")
-        self.picture = widgets.Image(value=step_picture(root, self.steps[0]), format="png", width=760)
-        self.previous = widgets.Button(description="previous", icon="arrow-left")
-        self.next = widgets.Button(description="next node", icon="arrow-right")
-        self.previous.on_click(lambda _: self.move(-1))
-        self.next.on_click(lambda _: self.move(+1))
-        self.slider.observe(self._update, names="value")
-        self.box = Panel(
-            [widgets.HBox([self.previous, self.next, self.slider]), self.readout, self.picture],
-            f"StepThrough(backward pass of {name_of(root)}, {len(self.steps)} nodes, one per step)",
-        )
+        super().__init__(len(self.steps), description, "next node",
+                         f"StepThrough(backward pass of {name_of(root)}, {len(self.steps)} nodes, one per step)",
+                         width=760)
 
-    def move(self, by: int) -> None:
-        """Move the slider ``by`` steps, staying within its range."""
-        self.slider.value = min(self.slider.max, max(self.slider.min, self.slider.value + by))
+    def readout_html(self) -> str:
+        return readout_html(self.steps[self.slider.value])
 
-    def _update(self, change) -> None:
-        step = self.steps[change["new"]]
-        self.readout.value = readout_html(step)
-        self.picture.value = step_picture(self.root, step)
+    def picture_png(self) -> bytes:
+        return step_picture(self.root, self.steps[self.slider.value])
 
 
 def step_through(root: Value, description: str = "node") -> StepThrough:

@@ -34,14 +34,14 @@ class SliderPanel:
     ``width`` pixels) and ``box`` (the whole widget, to display; its text form is ``text``).
     """
 
-    def __init__(self, controls: list, text: str, width: int):
+    def __init__(self, controls: list, text: str, width: int, row: list | None = None):
         self.readout = widgets.HTML(value=self.readout_html())
         self.readout.add_class("nncourse-readout")
         self.picture = widgets.Image(value=self.picture_png(), format="png", width=width)
         for control in controls:
             control.observe(self._update, names="value")
-        row = controls[0] if len(controls) == 1 else widgets.HBox(controls)
-        self.box = Panel([row, self.readout, self.picture], text)
+        row = row or controls  # what stands above the readout (``controls`` unless told otherwise)
+        self.box = Panel([row[0] if len(row) == 1 else widgets.HBox(row), self.readout, self.picture], text)
 
     def readout_html(self) -> str:
         """The readout for the controls' current values."""
@@ -54,6 +54,27 @@ class SliderPanel:
     def _update(self, change=None) -> None:
         self.readout.value = self.readout_html()  # first: it is instant
         self.picture.value = self.picture_png()
+
+
+class StepPanel(SliderPanel):
+    """A :class:`SliderPanel` over numbered steps, with "previous" and "next" buttons beside the slider.
+
+    Attributes, besides the panel's: ``slider`` (IntSlider from 0 to ``n_steps`` − 1), ``previous``
+    and ``next`` (Buttons that move it by one step, staying in range).
+    """
+
+    def __init__(self, n_steps: int, description: str, next_label: str, text: str, width: int):
+        self.slider = widgets.IntSlider(value=0, min=0, max=n_steps - 1, step=1, description=description,
+                                        style=FULL_LABEL, continuous_update=True)
+        self.previous = widgets.Button(description="previous", icon="arrow-left")
+        self.next = widgets.Button(description=next_label, icon="arrow-right")
+        self.previous.on_click(lambda _: self.move(-1))
+        self.next.on_click(lambda _: self.move(+1))
+        super().__init__([self.slider], text, width, row=[self.previous, self.next, self.slider])
+
+    def move(self, by: int) -> None:
+        """Move the slider ``by`` steps, staying within its range."""
+        self.slider.value = min(self.slider.max, max(self.slider.min, self.slider.value + by))
 
 
 def figure_png(draw, figsize: tuple[float, float], dpi: int = 80, adjust: dict | None = None) -> bytes:

@@ -23,11 +23,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import ipywidgets as widgets
-
 from ..activations import Sigmoid
 from ..data import worked_example
-from .panel import FULL_LABEL, Panel, png
+from .panel import StepPanel, png
 
 #: Layout of the picture: node name -> (x, y).
 POSITIONS: dict[str, tuple[float, float]] = {
@@ -262,7 +260,7 @@ def network_png(step: int) -> bytes:
     return png(fig, dpi=100)
 
 
-class StepThrough:
+class StepThrough(StepPanel):
     """The step-through widget: "previous" / "next factor" buttons drive a slider over the factors.
 
     Attributes: ``slider`` (IntSlider, description "factor"), ``readout`` (HTML with class
@@ -272,30 +270,14 @@ class StepThrough:
     """
 
     def __init__(self, description: str = "factor"):
-        self.slider = widgets.IntSlider(value=0, min=0, max=N_STEPS - 1, step=1, description=description,
-                                        style=FULL_LABEL,
-                                        continuous_update=True)
-        self.readout = widgets.HTML(value=readout_html(0))
-        self.readout.add_class("nncourse-readout")
-        self.picture = widgets.Image(value=network_png(0), format="png", width=720)
-        self.previous = widgets.Button(description="previous", icon="arrow-left")
-        self.next = widgets.Button(description="next factor", icon="arrow-right")
-        self.previous.on_click(lambda _: self.move(-1))
-        self.next.on_click(lambda _: self.move(+1))
-        self.slider.observe(self._update, names="value")
-        self.box = Panel(
-            [widgets.HBox([self.previous, self.next, self.slider]), self.readout, self.picture],
-            "StepThrough(∂E/∂w5 then ∂E/∂w1, one chain-rule factor per step)",
-        )
+        super().__init__(N_STEPS, description, "next factor",
+                         "StepThrough(∂E/∂w5 then ∂E/∂w1, one chain-rule factor per step)", width=720)
 
-    def move(self, by: int) -> None:
-        """Move the slider ``by`` steps, staying within its range."""
-        self.slider.value = min(self.slider.max, max(self.slider.min, self.slider.value + by))
+    def readout_html(self) -> str:
+        return readout_html(self.slider.value)
 
-    def _update(self, change) -> None:
-        step = change["new"]
-        self.readout.value = readout_html(step)
-        self.picture.value = network_png(step)
+    def picture_png(self) -> bytes:
+        return network_png(self.slider.value)
 
 
 def step_through(description: str = "factor") -> StepThrough:
