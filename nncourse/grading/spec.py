@@ -1,7 +1,7 @@
 """What a graded question is: its answer's name, reference, test cases and known mistakes.
 
 Each section's questions live in ``nncourse/grading/questions/sNN.py`` as a
-list ``QUESTIONS``. A question of kind
+:class:`Bank` ``QUESTIONS``, each declared beside its reference answer. A question of kind
 
 - ``"function"`` names a function the learner writes; each case is a dict of
   keyword arguments (lists become float arrays, see ``wire.decode_args``);
@@ -25,6 +25,7 @@ Hidden cases are not here: they live in the instructor's source notebook
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 from collections.abc import Callable
@@ -83,6 +84,54 @@ class Question:
             raise ValueError(f"{self.id}: give a reference or a validate function.")
 
 
+class Bank(list):
+    """A section's questions, in order, each declared beside its answer::
+
+        QUESTIONS = Bank()
+
+        @QUESTIONS.ask("q1", 2, "One neuron", cases=(...), mistakes=(...), hints=(...))
+        def neuron(x, w, b):
+            return sig(w @ x + b)
+
+        QUESTIONS.written("q5", 2, "Why one matrix product per batch")
+
+    The decorators return the function unchanged, so answers can still call each other.
+    Questions must be declared in order: q1, q2, ...
+    """
+
+    def ask(self, id: str, points: float, title: str, **fields: Any) -> Callable[[Callable], Callable]:
+        """Declare a function question (or ``kind="value"``) whose reference answer is the decorated
+        function; the learner's answer has the same name unless ``name=`` says otherwise."""
+
+        def declare(reference: Callable) -> Callable:
+            name = fields.get("name", reference.__name__)
+            self.add(Question(id, points, title, **{**fields, "name": name, "reference": reference}))
+            return reference
+
+        return declare
+
+    def ask_value(self, id: str, points: float, title: str, *, name: str, **fields: Any) -> Callable:
+        """Declare a value question (the learner sets ``name``) judged by the decorated validator:
+        ``validate(answer) -> (ok, message)``."""
+
+        def declare(validate: Callable) -> Callable:
+            self.add(Question(id, points, title, kind="value", name=name, validate=validate, **fields))
+            return validate
+
+        return declare
+
+    def written(self, id: str, points: float, title: str) -> None:
+        """Declare a written answer that the instructor marks."""
+        self.add(Question(id, points, title, kind="manual"))
+
+    def add(self, question: Question) -> None:
+        """Append ``question``, which must be the next in order."""
+        expected = f"q{len(self) + 1}"
+        if question.id != expected:
+            raise ValueError(f"Questions are declared in order: expected {expected}; got {question.id!r}.")
+        self.append(question)
+
+
 def bank(section_id: str) -> dict[str, Question]:
     """The questions of a section, by id, in order: ``bank("06")["q3"]``."""
     try:
@@ -135,6 +184,18 @@ def _public_bank(section_id: str) -> dict[str, Question] | None:
     from .public import load
 
     return load(data)
+
+
+def validates_learning_rate(validate: Callable[[float], tuple[bool, str]]) -> Callable[[Any], tuple[bool, str]]:
+    """A validator of a learning rate, given the answer only once it is a positive number
+    (otherwise the verdict is "not passed" with what is wrong): stack it under ``Bank.ask_value``."""
+
+    @functools.wraps(validate)
+    def checked(answer: Any) -> tuple[bool, str]:
+        lr, problem = learning_rate(answer)
+        return (False, problem) if lr is None else validate(lr)
+
+    return checked
 
 
 def learning_rate(value) -> tuple[float | None, str]:

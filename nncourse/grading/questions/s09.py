@@ -7,12 +7,14 @@ import math
 import numpy as np
 
 from ...data import load_digits, make_toy, minibatches, split
-from ..spec import Mistake, Question, learning_rate
+from ..spec import Bank, Mistake, learning_rate, validates_learning_rate
+
+QUESTIONS = Bank()
 
 
-def iterate(X, Y, batch_size, seed):
-    """Mini-batches (X_b, Y_b) of one epoch, shuffled by default_rng(seed).permutation(n)."""
-    return list(minibatches(X, Y, int(batch_size), shuffle=True, seed=seed))
+# -- q1: a mini-batch iterator -----------------------------------------------------------------
+
+XY = {"X": [[float(i), float(-i)] for i in range(7)], "Y": [[float(i % 2)] for i in range(7)]}
 
 
 def _drop_last(X, Y, batch_size, seed):
@@ -29,7 +31,68 @@ def _two_orders(X, Y, batch_size, seed):
     return [(X[ox[i : i + batch_size]], Y[oy[i : i + batch_size]]) for i in range(0, len(X), int(batch_size))]
 
 
-def trains_well(lr) -> tuple[bool, str]:
+@QUESTIONS.ask(
+    "q1",
+    3,
+    "A mini-batch iterator",
+    name="iterate_minibatches",
+    cases=(XY | {"batch_size": 3, "seed": 0}, XY | {"batch_size": 7, "seed": 1}, XY | {"batch_size": 2, "seed": 5}),
+    mistakes=(
+        Mistake(
+            "last partial batch dropped",
+            "when the batch size does not divide n, the last batch is smaller but still used",
+            _drop_last,
+        ),
+        Mistake("not shuffled", "shuffle the rows each epoch with default_rng(seed).permutation(n)", _unshuffled),
+        Mistake(
+            "X and Y shuffled with different orders",
+            "use ONE permutation for both, so each target stays with its input",
+            _two_orders,
+        ),
+    ),
+    hints=(
+        "order = np.random.default_rng(seed).permutation(len(X))",
+        "for start in range(0, n, batch_size): idx = order[start:start + batch_size]; yield X[idx], Y[idx]",
+    ),
+)
+def iterate(X, Y, batch_size, seed):
+    """Mini-batches (X_b, Y_b) of one epoch, shuffled by default_rng(seed).permutation(n)."""
+    return list(minibatches(X, Y, int(batch_size), shuffle=True, seed=seed))
+
+
+@QUESTIONS.ask(
+    "q2",
+    2,
+    "How many updates?",
+    cases=({"n": 1000, "batch_size": 32, "epochs": 10}, {"n": 64, "batch_size": 64, "epochs": 3}),
+    mistakes=(
+        Mistake(
+            "partial batch not counted",
+            "the last, smaller batch is an update too: use ceil(n / batch_size)",
+            lambda n, batch_size, epochs: (n // batch_size) * epochs,
+        ),
+        Mistake(
+            "one update per epoch (the seed's erratum)",
+            "with mini-batches the weights change after every batch",
+            lambda n, batch_size, epochs: epochs,
+        ),
+    ),
+    hints=("Batches per epoch: ceil(n / batch_size).",),
+)
+def n_updates(n, batch_size, epochs):
+    """Weight updates in a run: ceil(n / batch_size) batches per epoch, one update per batch."""
+    return math.ceil(n / batch_size) * epochs
+
+
+@QUESTIONS.ask_value(
+    "q3",
+    2,
+    "Choose a learning rate that trains",
+    name="lr_choice",
+    hints=("Try 0.01, 0.1, 1 and 10 with the cell below and watch the accuracy.",),
+)
+@validates_learning_rate
+def trains_well(lr: float) -> tuple[bool, str]:
     """Does mini-batch SGD with this lr reach 85% training accuracy on the "circle" set in 30 epochs?
 
     The [2, 8, 1] network has a linear output (a logit) and is trained with BCE on logits.
@@ -37,9 +100,6 @@ def trains_well(lr) -> tuple[bool, str]:
     from ...network import Network
     from ...train import DivergenceError, train
 
-    lr, problem = learning_rate(lr)
-    if lr is None:
-        return False, problem
     X, y = make_toy("circle", n=200, seed=0)
     net = Network([2, 8, 1], activation="tanh", output_activation="linear", seed=0)
     try:
@@ -55,12 +115,6 @@ def trains_well(lr) -> tuple[bool, str]:
 
 
 # -- q4: the noise of a mini-batch gradient ----------------------------------------------------
-
-
-def gradient_noise(sigma, b, n, replace):
-    """RMS of ‖g_B − g‖ for a batch of b of n examples: σ/√b, times √((n − b)/(n − 1)) without replacement."""
-    plain = sigma / math.sqrt(b)
-    return plain if replace else plain * math.sqrt((n - b) / (n - 1))
 
 
 def _noise_over_b(sigma, b, n, replace):
@@ -81,14 +135,53 @@ def _noise_unrooted(sigma, b, n, replace):
     return sigma / math.sqrt(b) * (n - b) / (n - 1)
 
 
+@QUESTIONS.ask(
+    "q4",
+    2,
+    "How noisy is a mini-batch gradient?",
+    cases=(
+        {"sigma": 3.0, "b": 16, "n": 1000, "replace": False},
+        {"sigma": 2.0, "b": 4, "n": 100, "replace": True},
+        {"sigma": 1.5, "b": 50, "n": 60, "replace": False},
+    ),
+    mistakes=(
+        Mistake("divided by b instead of √b", "the variance falls as 1/b, so its square root falls as 1/√b",
+                _noise_over_b),
+        Mistake("variance instead of root-mean-square", "the question asks for the RMS: take a square root",
+                _noise_variance),
+        Mistake(
+            "finite-population correction left out",
+            "without replacement (replace=False) the variance also gets the finite-population correction "
+            "of notebook 09",
+            lambda sigma, b, n, replace: sigma / math.sqrt(b),
+        ),
+        Mistake(
+            "correction applied to the wrong kind of draw",
+            "the factor (n − b)/(n − 1) belongs to batches drawn WITHOUT replacement (replace=False)",
+            _noise_swapped,
+        ),
+        Mistake(
+            "correction not square-rooted",
+            "(n − b)/(n − 1) multiplies the variance; the RMS gets its square root",
+            _noise_unrooted,
+        ),
+    ),
+    hints=(
+        "With replacement the mean of b independent draws has variance σ²/b.",
+        "Without replacement the variance is multiplied by (n − b)/(n − 1); the RMS is the square root "
+        "of the variance.",
+    ),
+)
+def gradient_noise(sigma, b, n, replace):
+    """RMS of ‖g_B − g‖ for a batch of b of n examples: σ/√b, times √((n − b)/(n − 1)) without replacement."""
+    plain = sigma / math.sqrt(b)
+    return plain if replace else plain * math.sqrt((n - b) / (n - 1))
+
+
+QUESTIONS.written("q5", 2, "Per epoch or per second?")
+
+
 # -- q6: the confusion matrix ----------------------------------------------------------------
-
-
-def confusion_matrix(y_true, y_pred, n_classes):
-    """M[i, j] = number of examples of true class i predicted as j; shape (n_classes, n_classes)."""
-    M = np.zeros((int(n_classes), int(n_classes)), dtype=int)
-    np.add.at(M, (np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)), 1)
-    return M
 
 
 def _confusion_repeats_once(y_true, y_pred, n_classes):
@@ -99,6 +192,44 @@ def _confusion_repeats_once(y_true, y_pred, n_classes):
 
 def _confusion_sized_by_labels(y_true, y_pred, n_classes):
     return confusion_matrix(y_true, y_pred, max(max(y_true), max(y_pred)) + 1)
+
+
+@QUESTIONS.ask(
+    "q6",
+    2,
+    "The confusion matrix",
+    cases=(
+        {"y_true": [0, 1, 2, 2, 1, 0, 2], "y_pred": [0, 2, 2, 2, 1, 0, 1], "n_classes": 4},
+        {"y_true": [1, 1, 0], "y_pred": [0, 0, 0], "n_classes": 2},
+    ),
+    mistakes=(
+        Mistake(
+            "rows and columns swapped",
+            "row i is the TRUE class and column j the PREDICTED class: count into M[true, predicted]",
+            lambda y_true, y_pred, n_classes: confusion_matrix(y_true, y_pred, n_classes).T,
+        ),
+        Mistake(
+            "repeated pairs counted once",
+            "M[y_true, y_pred] += 1 adds 1 only once for a pair that appears several times: loop over the "
+            "pairs, or use np.add.at",
+            _confusion_repeats_once,
+        ),
+        Mistake(
+            "size taken from the labels, not from n_classes",
+            "a class may never occur in a small sample: make the matrix n_classes × n_classes",
+            _confusion_sized_by_labels,
+        ),
+    ),
+    hints=(
+        "Start from M = np.zeros((n_classes, n_classes), dtype=int).",
+        "for t, p in zip(y_true, y_pred): add 1 to the entry in row t, column p.",
+    ),
+)
+def confusion_matrix(y_true, y_pred, n_classes):
+    """M[i, j] = number of examples of true class i predicted as j; shape (n_classes, n_classes)."""
+    M = np.zeros((int(n_classes), int(n_classes)), dtype=int)
+    np.add.at(M, (np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)), 1)
+    return M
 
 
 # -- q7: a mini-batch training loop ------------------------------------------------------------
@@ -146,6 +277,76 @@ def _loop(W1, b1, W2, b2, X, y, lr, batch_size, epochs, seed, shuffle="per-epoch
     return [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
 
 
+def _variant(**planted):
+    def variant(W1, b1, W2, b2, X, y, lr, batch_size, epochs, seed):
+        return _loop(W1, b1, W2, b2, X, y, lr, batch_size, epochs, seed, **planted)
+
+    return variant
+
+
+LOOP_CASE = {
+    "W1": [[0.5, -0.3], [0.2, 0.8], [-0.6, 0.1]],
+    "b1": [0.0, 0.1, -0.1],
+    "W2": [[0.4, -0.2, 0.3], [-0.5, 0.6, 0.1], [0.2, 0.3, -0.4]],
+    "b2": [0.05, 0.0, -0.05],
+    "X": [[0.1, 0.9], [0.8, 0.2], [0.5, 0.5], [0.9, 0.7], [0.2, 0.1], [0.4, 0.8], [0.7, 0.3], [0.3, 0.6],
+          [0.6, 0.9]],
+    "y": [0, 1, 2, 1, 0, 2, 1, 0, 2],
+    "lr": 0.5,
+    "batch_size": 4,
+    "epochs": 2,
+    "seed": 0,
+}
+
+
+@QUESTIONS.ask(
+    "q7",
+    4,
+    "A mini-batch training loop",
+    cases=(LOOP_CASE, LOOP_CASE | {"lr": 1.0, "batch_size": 3, "epochs": 3, "seed": 5}),
+    mistakes=(
+        Mistake(
+            "updated once per epoch instead of once per batch",
+            "the update belongs inside the loop over batches: every batch changes the weights",
+            _variant(update="epoch"),
+        ),
+        Mistake(
+            "gradient not averaged over the batch",
+            "C is the MEAN loss over the batch, so its gradient is the mean of the examples' gradients "
+            "(Network.gradients already returns the mean)",
+            _variant(average=False),
+        ),
+        Mistake(
+            "not shuffled",
+            "visit the rows in the order np.random.default_rng(seed + e).permutation(n) in epoch e",
+            _variant(shuffle="none"),
+        ),
+        Mistake(
+            "the same order in every epoch",
+            "epoch e shuffles with np.random.default_rng(seed + e), a new seed each epoch",
+            _variant(shuffle="same"),
+        ),
+        Mistake(
+            "one generator for the whole run",
+            "this loop makes a new generator in each epoch, np.random.default_rng(seed + e); drawing every "
+            "epoch from one generator (as nncourse.train does) gives other batches",
+            _variant(shuffle="one-rng"),
+        ),
+        Mistake(
+            "last partial batch dropped",
+            "when batch_size does not divide n, the last, smaller batch is an update too",
+            _variant(drop_last=True),
+        ),
+    ),
+    hints=(
+        "Build the network once: net = Network([n_in, n_hidden, n_out], activation=\"sigmoid\", "
+        "output_activation=\"linear\"), then set net.weights and net.biases to float copies of the inputs.",
+        "for e in range(epochs): order = np.random.default_rng(seed + e).permutation(n); then loop over "
+        "order in chunks of batch_size.",
+        "For each batch: dWs, dbs = net.gradients(X[idx], y[idx], \"cross_entropy\"); then W −= lr · dW for "
+        "every weight and bias.",
+    ),
+)
 def train_epochs(W1, b1, W2, b2, X, y, lr, batch_size, epochs, seed):
     """Mini-batch SGD on the mean cross-entropy of softmax(logits); returns [W1, b1, W2, b2].
 
@@ -154,13 +355,6 @@ def train_epochs(W1, b1, W2, b2, X, y, lr, batch_size, epochs, seed):
     W ← W − lr · ∂C/∂W with C the mean loss over the batch.
     """
     return _loop(W1, b1, W2, b2, X, y, lr, batch_size, epochs, seed)
-
-
-def _variant(**planted):
-    def variant(W1, b1, W2, b2, X, y, lr, batch_size, epochs, seed):
-        return _loop(W1, b1, W2, b2, X, y, lr, batch_size, epochs, seed, **planted)
-
-    return variant
 
 
 # -- q8: a learning rate justified by a measurement --------------------------------------------
@@ -198,6 +392,16 @@ def _numbers(value, what: str) -> tuple[list[float] | None, str]:
     return numbers, ""
 
 
+@QUESTIONS.ask_value(
+    "q8",
+    3,
+    "A learning rate justified by a measurement",
+    name="lr_evidence",
+    hints=(
+        "Measure val_loss_after(lr) for learning rates a factor of about 3 apart, e.g. 0.1, 0.3, 1, 3, 10.",
+        "Your choice needs a smaller and a larger learning rate measured beside it, both with a higher loss.",
+    ),
+)
 def lr_justified(evidence) -> tuple[bool, str]:
     """Is ``{"lrs": [...], "val_losses": [...], "chosen": lr}`` a measurement that justifies ``chosen``?
 
@@ -242,214 +446,3 @@ def lr_justified(evidence) -> tuple[bool, str]:
         side = "smaller" if not any(lr < chosen for lr in lrs) else "larger"
         return False, f"lr = {chosen:g} is at the edge of your scan: measure a {side} learning rate too"
     return True, f"lr = {chosen:g} is justified: the re-run confirms your {len(lrs)} measurements and it is the best"
-
-
-XY = {"X": [[float(i), float(-i)] for i in range(7)], "Y": [[float(i % 2)] for i in range(7)]}
-
-
-LOOP_CASE = {
-    "W1": [[0.5, -0.3], [0.2, 0.8], [-0.6, 0.1]],
-    "b1": [0.0, 0.1, -0.1],
-    "W2": [[0.4, -0.2, 0.3], [-0.5, 0.6, 0.1], [0.2, 0.3, -0.4]],
-    "b2": [0.05, 0.0, -0.05],
-    "X": [[0.1, 0.9], [0.8, 0.2], [0.5, 0.5], [0.9, 0.7], [0.2, 0.1], [0.4, 0.8], [0.7, 0.3], [0.3, 0.6],
-          [0.6, 0.9]],
-    "y": [0, 1, 2, 1, 0, 2, 1, 0, 2],
-    "lr": 0.5,
-    "batch_size": 4,
-    "epochs": 2,
-    "seed": 0,
-}
-
-QUESTIONS = [
-    Question(
-        "q1",
-        3,
-        "A mini-batch iterator",
-        name="iterate_minibatches",
-        reference=iterate,
-        cases=(XY | {"batch_size": 3, "seed": 0}, XY | {"batch_size": 7, "seed": 1}, XY | {"batch_size": 2, "seed": 5}),
-        mistakes=(
-            Mistake(
-                "last partial batch dropped",
-                "when the batch size does not divide n, the last batch is smaller but still used",
-                _drop_last,
-            ),
-            Mistake("not shuffled", "shuffle the rows each epoch with default_rng(seed).permutation(n)", _unshuffled),
-            Mistake(
-                "X and Y shuffled with different orders",
-                "use ONE permutation for both, so each target stays with its input",
-                _two_orders,
-            ),
-        ),
-        hints=(
-            "order = np.random.default_rng(seed).permutation(len(X))",
-            "for start in range(0, n, batch_size): idx = order[start:start + batch_size]; yield X[idx], Y[idx]",
-        ),
-    ),
-    Question(
-        "q2",
-        2,
-        "How many updates?",
-        name="n_updates",
-        reference=lambda n, batch_size, epochs: math.ceil(n / batch_size) * epochs,
-        cases=({"n": 1000, "batch_size": 32, "epochs": 10}, {"n": 64, "batch_size": 64, "epochs": 3}),
-        mistakes=(
-            Mistake(
-                "partial batch not counted",
-                "the last, smaller batch is an update too: use ceil(n / batch_size)",
-                lambda n, batch_size, epochs: (n // batch_size) * epochs,
-            ),
-            Mistake(
-                "one update per epoch (the seed's erratum)",
-                "with mini-batches the weights change after every batch",
-                lambda n, batch_size, epochs: epochs,
-            ),
-        ),
-        hints=("Batches per epoch: ceil(n / batch_size).",),
-    ),
-    Question(
-        "q3",
-        2,
-        "Choose a learning rate that trains",
-        kind="value",
-        name="lr_choice",
-        validate=trains_well,
-        hints=("Try 0.01, 0.1, 1 and 10 with the cell below and watch the accuracy.",),
-    ),
-    Question(
-        "q4",
-        2,
-        "How noisy is a mini-batch gradient?",
-        name="gradient_noise",
-        reference=gradient_noise,
-        cases=(
-            {"sigma": 3.0, "b": 16, "n": 1000, "replace": False},
-            {"sigma": 2.0, "b": 4, "n": 100, "replace": True},
-            {"sigma": 1.5, "b": 50, "n": 60, "replace": False},
-        ),
-        mistakes=(
-            Mistake("divided by b instead of √b", "the variance falls as 1/b, so its square root falls as 1/√b",
-                    _noise_over_b),
-            Mistake("variance instead of root-mean-square", "the question asks for the RMS: take a square root",
-                    _noise_variance),
-            Mistake(
-                "finite-population correction left out",
-                "without replacement (replace=False) the variance also gets the finite-population correction "
-                "of notebook 09",
-                lambda sigma, b, n, replace: sigma / math.sqrt(b),
-            ),
-            Mistake(
-                "correction applied to the wrong kind of draw",
-                "the factor (n − b)/(n − 1) belongs to batches drawn WITHOUT replacement (replace=False)",
-                _noise_swapped,
-            ),
-            Mistake(
-                "correction not square-rooted",
-                "(n − b)/(n − 1) multiplies the variance; the RMS gets its square root",
-                _noise_unrooted,
-            ),
-        ),
-        hints=(
-            "With replacement the mean of b independent draws has variance σ²/b.",
-            "Without replacement the variance is multiplied by (n − b)/(n − 1); the RMS is the square root "
-            "of the variance.",
-        ),
-    ),
-    Question("q5", 2, "Per epoch or per second?", kind="manual"),
-    Question(
-        "q6",
-        2,
-        "The confusion matrix",
-        name="confusion_matrix",
-        reference=confusion_matrix,
-        cases=(
-            {"y_true": [0, 1, 2, 2, 1, 0, 2], "y_pred": [0, 2, 2, 2, 1, 0, 1], "n_classes": 4},
-            {"y_true": [1, 1, 0], "y_pred": [0, 0, 0], "n_classes": 2},
-        ),
-        mistakes=(
-            Mistake(
-                "rows and columns swapped",
-                "row i is the TRUE class and column j the PREDICTED class: count into M[true, predicted]",
-                lambda y_true, y_pred, n_classes: confusion_matrix(y_true, y_pred, n_classes).T,
-            ),
-            Mistake(
-                "repeated pairs counted once",
-                "M[y_true, y_pred] += 1 adds 1 only once for a pair that appears several times: loop over the "
-                "pairs, or use np.add.at",
-                _confusion_repeats_once,
-            ),
-            Mistake(
-                "size taken from the labels, not from n_classes",
-                "a class may never occur in a small sample: make the matrix n_classes × n_classes",
-                _confusion_sized_by_labels,
-            ),
-        ),
-        hints=(
-            "Start from M = np.zeros((n_classes, n_classes), dtype=int).",
-            "for t, p in zip(y_true, y_pred): add 1 to the entry in row t, column p.",
-        ),
-    ),
-    Question(
-        "q7",
-        4,
-        "A mini-batch training loop",
-        name="train_epochs",
-        reference=train_epochs,
-        cases=(LOOP_CASE, LOOP_CASE | {"lr": 1.0, "batch_size": 3, "epochs": 3, "seed": 5}),
-        mistakes=(
-            Mistake(
-                "updated once per epoch instead of once per batch",
-                "the update belongs inside the loop over batches: every batch changes the weights",
-                _variant(update="epoch"),
-            ),
-            Mistake(
-                "gradient not averaged over the batch",
-                "C is the MEAN loss over the batch, so its gradient is the mean of the examples' gradients "
-                "(Network.gradients already returns the mean)",
-                _variant(average=False),
-            ),
-            Mistake(
-                "not shuffled",
-                "visit the rows in the order np.random.default_rng(seed + e).permutation(n) in epoch e",
-                _variant(shuffle="none"),
-            ),
-            Mistake(
-                "the same order in every epoch",
-                "epoch e shuffles with np.random.default_rng(seed + e), a new seed each epoch",
-                _variant(shuffle="same"),
-            ),
-            Mistake(
-                "one generator for the whole run",
-                "this loop makes a new generator in each epoch, np.random.default_rng(seed + e); drawing every "
-                "epoch from one generator (as nncourse.train does) gives other batches",
-                _variant(shuffle="one-rng"),
-            ),
-            Mistake(
-                "last partial batch dropped",
-                "when batch_size does not divide n, the last, smaller batch is an update too",
-                _variant(drop_last=True),
-            ),
-        ),
-        hints=(
-            "Build the network once: net = Network([n_in, n_hidden, n_out], activation=\"sigmoid\", "
-            "output_activation=\"linear\"), then set net.weights and net.biases to float copies of the inputs.",
-            "for e in range(epochs): order = np.random.default_rng(seed + e).permutation(n); then loop over "
-            "order in chunks of batch_size.",
-            "For each batch: dWs, dbs = net.gradients(X[idx], y[idx], \"cross_entropy\"); then W −= lr · dW for "
-            "every weight and bias.",
-        ),
-    ),
-    Question(
-        "q8",
-        3,
-        "A learning rate justified by a measurement",
-        kind="value",
-        name="lr_evidence",
-        validate=lr_justified,
-        hints=(
-            "Measure val_loss_after(lr) for learning rates a factor of about 3 apart, e.g. 0.1, 0.3, 1, 3, 10.",
-            "Your choice needs a smaller and a larger learning rate measured beside it, both with a higher loss.",
-        ),
-    ),
-]

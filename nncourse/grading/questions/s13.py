@@ -7,17 +7,64 @@ import math
 
 import numpy as np
 
-from ..spec import Mistake, Question
+from ..spec import Bank, Mistake
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
-OPTIMIZERS = ("sgd", "momentum", "adam")
+QUESTIONS = Bank()
 
 
+@QUESTIONS.ask(
+    "q1",
+    2,
+    "Counting a network's parameters",
+    cases=({"sizes": [2, 8, 1]}, {"sizes": [64, 32, 16, 10]}),
+    mistakes=(
+        Mistake(
+            "biases forgotten",
+            "each layer also has one bias per output neuron",
+            lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])),
+        ),
+        Mistake(
+            "counted neurons, not parameters",
+            "count weights (n_in·n_out per layer) and biases",
+            lambda sizes: sum(sizes),
+        ),
+    ),
+    hints=("Weight layer l has W^(l) of shape (n_l, n_(l−1)) and b^(l) of shape (n_l,): add n_l·n_(l−1) + n_l.",),
+)
 def count_parameters(sizes):
     """Σ over layers of n_in·n_out + n_out."""
     return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
 
+@QUESTIONS.ask(
+    "q2",
+    1,
+    "Hidden neurons for XOR",
+    kind="value",
+    mistakes=(
+        Mistake("one neuron draws one line", "XOR's classes cannot be split by one line: it needs two", lambda: 1),
+    ),
+    hints=("Each hidden sigmoid neuron contributes one straight boundary.",),
+)
+def xor_hidden_min():
+    """The fewest hidden sigmoid neurons that solve XOR: each draws one line, and XOR needs two."""
+    return 2
+
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+OPTIMIZERS = ("sgd", "momentum", "adam")
+
+
+@QUESTIONS.ask_value(
+    "q3",
+    3,
+    "A configuration that learns the moons",
+    name="moons_config",
+    hints=(
+        "Try the cell below with one small hidden layer first: it stalls near 85%, its boundary almost straight.",
+        "Two hidden layers of ReLU units, trained with Adam, learn the curved boundary.",
+    ),
+)
 def moons_config_ok(cfg) -> tuple[bool, str]:
     """Train the configuration on make_toy("moons", 200, noise=0.15) and ask for 95% training accuracy.
 
@@ -79,6 +126,9 @@ def moons_config_ok(cfg) -> tuple[bool, str]:
     return False, f"accuracy {acc:.1%} on the moons; 95% is needed"
 
 
+QUESTIONS.written("q4", 2, "Your prediction, tested")
+
+
 DEGREE = 7  # the polynomial that fit_polynomial trains: 8 coefficients
 
 
@@ -111,18 +161,6 @@ def _losses(lrs, epochs, x_train, y_train, x_val, y_val, x_test, y_test):
     return [[polynomial_mse(w, x, y) for w in ws] for x, y in ((x_train, y_train), (x_val, y_val), (x_test, y_test))]
 
 
-def choose_lr(lrs, epochs, x_train, y_train, x_val, y_val, x_test, y_test, by="val", report="test", nan_low=False):
-    """(lr, test MSE): the rate of the grid whose model has the lowest validation MSE after ``epochs`` epochs,
-    and that one model's test MSE. A diverged run (nan loss) never wins.
-
-    Planted mistakes: ``by`` "train" or "test" chooses by that loss; ``report`` "val" reports the validation
-    loss; ``nan_low`` lets np.argmin pick a nan loss."""
-    train, val, test = _losses(lrs, epochs, x_train, y_train, x_val, y_val, x_test, y_test)
-    scores = np.array({"train": train, "val": val, "test": test}[by])
-    i = int(np.argmin(scores)) if nan_low else int(np.nanargmin(scores))
-    return float(lrs[i]), {"test": test, "val": val}[report][i]
-
-
 def _lr_mistake(**options):
     def variant(lrs, epochs, x_train, y_train, x_val, y_val, x_test, y_test):
         return choose_lr(lrs, epochs, x_train, y_train, x_val, y_val, x_test, y_test, **options)
@@ -141,91 +179,51 @@ def lr_case(seed, epochs, lrs, n_train=10, n_other=20, noise=0.3) -> dict:
     return case
 
 
-QUESTIONS = [
-    Question(
-        "q1",
-        2,
-        "Counting a network's parameters",
-        name="count_parameters",
-        reference=count_parameters,
-        cases=({"sizes": [2, 8, 1]}, {"sizes": [64, 32, 16, 10]}),
-        mistakes=(
-            Mistake(
-                "biases forgotten",
-                "each layer also has one bias per output neuron",
-                lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])),
-            ),
-            Mistake(
-                "counted neurons, not parameters",
-                "count weights (n_in·n_out per layer) and biases",
-                lambda sizes: sum(sizes),
-            ),
-        ),
-        hints=("Weight layer l has W^(l) of shape (n_l, n_(l−1)) and b^(l) of shape (n_l,): add n_l·n_(l−1) + n_l.",),
+@QUESTIONS.ask(
+    "q5",
+    3,
+    "A learning rate chosen by measurement",
+    cases=(
+        lr_case(16, 30, [0.003, 0.01, 0.03, 0.1, 0.3, 1.0]),
+        lr_case(43, 30, [0.3, 1.0, 0.03, 0.003, 0.1, 0.01]),
     ),
-    Question(
-        "q2",
-        1,
-        "Hidden neurons for XOR",
-        kind="value",
-        name="xor_hidden_min",
-        reference=lambda: 2,
-        mistakes=(
-            Mistake("one neuron draws one line", "XOR's classes cannot be split by one line: it needs two", lambda: 1),
+    mistakes=(
+        Mistake(
+            "chose by training loss",
+            "the training loss keeps falling as the model fits the noise of the training set; "
+            "choose by data the model was not trained on",
+            _lr_mistake(by="train"),
         ),
-        hints=("Each hidden sigmoid neuron contributes one straight boundary.",),
-    ),
-    Question(
-        "q3",
-        3,
-        "A configuration that learns the moons",
-        kind="value",
-        name="moons_config",
-        validate=moons_config_ok,
-        hints=(
-            "Try the cell below with one small hidden layer first: it stalls near 85%, its boundary almost straight.",
-            "Two hidden layers of ReLU units, trained with Adam, learn the curved boundary.",
+        Mistake(
+            "chose by test data",
+            "the test set must not take part in any choice, or its loss is no longer an honest estimate: "
+            "choose by the validation set",
+            _lr_mistake(by="test"),
+        ),
+        Mistake(
+            "a diverged run chosen (nan counted as the lowest loss)",
+            "np.argmin and min() treat nan as smallest or leave it in place: skip runs whose loss is nan",
+            _lr_mistake(nan_low=True),
+        ),
+        Mistake(
+            "reported the validation loss, not the test loss",
+            "the second number is the chosen model's loss on the test set, measured once at the end",
+            _lr_mistake(report="val"),
         ),
     ),
-    Question("q4", 2, "Your prediction, tested", kind="manual"),
-    Question(
-        "q5",
-        3,
-        "A learning rate chosen by measurement",
-        name="choose_lr",
-        reference=choose_lr,
-        cases=(
-            lr_case(16, 30, [0.003, 0.01, 0.03, 0.1, 0.3, 1.0]),
-            lr_case(43, 30, [0.3, 1.0, 0.03, 0.003, 0.1, 0.01]),
-        ),
-        mistakes=(
-            Mistake(
-                "chose by training loss",
-                "the training loss keeps falling as the model fits the noise of the training set; "
-                "choose by data the model was not trained on",
-                _lr_mistake(by="train"),
-            ),
-            Mistake(
-                "chose by test data",
-                "the test set must not take part in any choice, or its loss is no longer an honest estimate: "
-                "choose by the validation set",
-                _lr_mistake(by="test"),
-            ),
-            Mistake(
-                "a diverged run chosen (nan counted as the lowest loss)",
-                "np.argmin and min() treat nan as smallest or leave it in place: skip runs whose loss is nan",
-                _lr_mistake(nan_low=True),
-            ),
-            Mistake(
-                "reported the validation loss, not the test loss",
-                "the second number is the chosen model's loss on the test set, measured once at the end",
-                _lr_mistake(report="val"),
-            ),
-        ),
-        hints=(
-            "Train one model per learning rate with fit_polynomial, all for the same number of epochs.",
-            "Three data sets, three jobs: one trains, one chooses, one reports.",
-            "A diverged run's loss is nan; np.nanargmin skips nan.",
-        ),
+    hints=(
+        "Train one model per learning rate with fit_polynomial, all for the same number of epochs.",
+        "Three data sets, three jobs: one trains, one chooses, one reports.",
+        "A diverged run's loss is nan; np.nanargmin skips nan.",
     ),
-]
+)
+def choose_lr(lrs, epochs, x_train, y_train, x_val, y_val, x_test, y_test, by="val", report="test", nan_low=False):
+    """(lr, test MSE): the rate of the grid whose model has the lowest validation MSE after ``epochs`` epochs,
+    and that one model's test MSE. A diverged run (nan loss) never wins.
+
+    Planted mistakes: ``by`` "train" or "test" chooses by that loss; ``report`` "val" reports the validation
+    loss; ``nan_low`` lets np.argmin pick a nan loss."""
+    train, val, test = _losses(lrs, epochs, x_train, y_train, x_val, y_val, x_test, y_test)
+    scores = np.array({"train": train, "val": val, "test": test}[by])
+    i = int(np.argmin(scores)) if nan_low else int(np.nanargmin(scores))
+    return float(lrs[i]), {"test": test, "val": val}[report][i]
