@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from widget_helpers import check_readout_follows
 
 from nncourse.widgets import batching as bt
 
@@ -32,10 +33,7 @@ def test_batch_readout_and_widget():
     with pytest.raises(ValueError):
         bt.batch_readout(301)
     w = bt.batch_size_widget()
-    assert w.readout.value == bt.batch_readout(w.slider.value)
-    assert "nncourse-readout" in w.readout._dom_classes
-    w.slider.value = 100
-    assert w.readout.value == bt.batch_readout(100)
+    check_readout_follows(w, bt.batch_readout, 100)
     assert repr(w.box).startswith("BatchSizeWidget")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from widget_helpers import check_readout_follows
 
 from nncourse import Network, train
 from nncourse.gradcheck import numeric_gradient
@@ -67,10 +68,7 @@ def test_gradient_readout_rejects_bad_depth(bad):
 
 
 def test_gradient_widget_readout_follows_slider():
-    w = ini.gradient_widget(description="depth", value=4)
-    assert "nncourse-readout" in w.readout._dom_classes
-    w.slider.value = 7
-    assert w.readout.value == ini.gradient_readout(7)
+    check_readout_follows(ini.gradient_widget(description="depth", value=4), ini.gradient_readout, 7)
 
 
 # -- initialisation: variance and symmetry -------------------------------------

@@ -34,6 +34,17 @@ def shown(x: float, digits: int) -> str:
     return text.replace("-", "\u2212")
 
 
+def check_readout_follows(widget: Any, readout: Callable[[Any], str], value: Any, picture: bool = True) -> None:
+    """``widget.readout`` (class nncourse-readout) is ``readout(widget.slider.value)`` before and after the
+    slider moves to ``value``, and ``widget.picture`` holds a PNG (when ``picture``)."""
+    assert "nncourse-readout" in widget.readout._dom_classes
+    assert widget.readout.value == readout(widget.slider.value)
+    widget.slider.value = value
+    assert widget.readout.value == readout(value)
+    if picture:
+        assert widget.picture.value[:4] == b"\x89PNG"
+
+
 def browser_test_cell(path: Path) -> dict[str, Any]:
     """The one cell of the notebook at ``path`` tagged ``browser-test`` (asserts there is exactly one)."""
     cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"]

@@ -242,9 +242,7 @@ class OpCountWidget:
         self.readout.value = ops_readout(change["new"])
 
 
-def op_count_widget(description: str = "hidden layers", value: int = 1) -> OpCountWidget:
-    """Build the depth slider; display its ``.box``."""
-    return OpCountWidget(description, value)
+op_count_widget = OpCountWidget  # the name the notebooks call
 
 
 # -- the dependency graph ----------------------------------------------------------

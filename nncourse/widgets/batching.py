@@ -174,17 +174,9 @@ class BatchSizeWidget(SliderPanel):
         self.slider = widgets.IntSlider(value=value, min=1, max=N_TOY, step=1, description=description,
                                         style=FULL_LABEL)
         super().__init__([self.slider], "BatchSizeWidget(batch size slider, updates readout, loss curve)",
-                         width=720)
-
-    def readout_html(self) -> str:
-        return batch_readout(self.slider.value)
-
-    def picture_png(self) -> bytes:
-        return curve_png(self.slider.value)
+                         width=720, readout=batch_readout, picture=curve_png)
 
 
-def batch_size_widget(description: str = "batch size", value: int = 32) -> BatchSizeWidget:
-    """Build the batch-size slider; display its ``.box``."""
-    return BatchSizeWidget(description, value)
+batch_size_widget = BatchSizeWidget  # the name the notebooks call
 
 

@@ -128,15 +128,7 @@ class CostExplorer(SliderPanel):
                                             value=DEFAULT_TARGET)
         super().__init__([self.slider, self.target],
                          "CostExplorer(MSE, MAE and BCE of one prediction, with their gradients)",
-                         width=int(FIGSIZE[0] * PNG_DPI))
-
-    def readout_html(self) -> str:
-        return cost_readout(self.slider.value, self.target.value)
-
-    def picture_png(self) -> bytes:
-        return costs_png(self.slider.value, self.target.value)
+                         width=int(FIGSIZE[0] * PNG_DPI), readout=cost_readout, picture=costs_png)
 
 
-def cost_explorer(description: str = "predicted ŷ") -> CostExplorer:
-    """Build the cost widget; display its ``.box``."""
-    return CostExplorer(description)
+cost_explorer = CostExplorer  # the name the notebooks call

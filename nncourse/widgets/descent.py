@@ -292,15 +292,7 @@ class LearningRateExplorer(SliderPanel):
                                           readout_format=".2f", description=description,
                                           continuous_update=True, style=FULL_LABEL)
         super().__init__([self.slider], "LearningRateExplorer(move lr, watch descent on a parabola and a bowl)",
-                         width=640)
-
-    def readout_html(self) -> str:
-        return readout_html(self.slider.value)
-
-    def picture_png(self) -> bytes:
-        return paths_png(self.slider.value)
+                         width=640, readout=readout_html, picture=paths_png)
 
 
-def learning_rate_explorer(description: str = "learning rate", lr: float = 0.1) -> LearningRateExplorer:
-    """Build the learning-rate widget; display its ``.box``."""
-    return LearningRateExplorer(description, lr)
+learning_rate_explorer = LearningRateExplorer  # the name the notebooks call

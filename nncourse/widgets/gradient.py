@@ -152,16 +152,8 @@ class GradientExplorer(SliderPanel):
         self.slider = make(description, x)
         self.y_slider = make(y_description, y)
         super().__init__([self.slider, self.y_slider],
-                         "GradientExplorer(move the point, read f and ∇f, see ∇f and −∇f)", width=370)
-
-    def readout_html(self) -> str:
-        return readout_html(self.slider.value, self.y_slider.value)
-
-    def picture_png(self) -> bytes:
-        return gradient_png(self.slider.value, self.y_slider.value)
+                         "GradientExplorer(move the point, read f and ∇f, see ∇f and −∇f)", width=370,
+                         readout=readout_html, picture=gradient_png)
 
 
-def gradient_explorer(description: str = "point x", y_description: str = "point y",
-                      x: float = X0, y: float = Y0) -> GradientExplorer:
-    """Build the gradient widget; display its ``.box``."""
-    return GradientExplorer(description, y_description, x, y)
+gradient_explorer = GradientExplorer  # the name the notebooks call

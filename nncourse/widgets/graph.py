@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..autograd import Value, topological_order, zero_grad
-from .panel import StepPanel, png
+from .panel import StepPanel, frame_diagram, png
 from .worked_example import HIGHLIGHT, PLAIN_EDGE, PLAIN_NODE, fmt
 
 DONE_NODE = "#d6efd0"  # a node whose gradient is complete
@@ -96,13 +96,7 @@ def draw_graph(
         ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=7.5, zorder=4)
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
-    ax.set_xlim(min(xs) - BOX_W, max(xs) + BOX_W)
-    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
+    return frame_diagram(ax, (min(xs) - BOX_W, max(xs) + BOX_W), (min(ys) - 0.7, max(ys) + 0.7), title)
 
 
 def skip_bend(layer: dict[int, int], node: Value, parent: Value) -> float:
@@ -307,10 +301,4 @@ def draw_layer_graph(ax=None, title: str | None = None):
     ax.text(sx, zy, "σ", ha="center", va="center", fontsize=9, zorder=4)
     ax.text(sx, zy - 0.45, "back: dZ = dA^(l) ⊙ σ′(Z)", ha="center", va="top", fontsize=8, color=HIGHLIGHT)
     ax.text(ax2x + BOX_W / 2 + 0.15, zy, "→ … → C", ha="left", va="center", fontsize=9)
-    ax.set_xlim(-1.0, ax2x + 2.0)
-    ax.set_ylim(-2.1, 1.9)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
+    return frame_diagram(ax, (-1.0, ax2x + 2.0), (-2.1, 1.9), title)

@@ -113,18 +113,11 @@ class GradientWidget(SliderPanel):
         self.slider = widgets.IntSlider(value=value, min=MIN_DEPTH, max=MAX_DEPTH, step=1,
                                         description=description,
                                         style=FULL_LABEL)
-        super().__init__([self.slider], "GradientWidget(depth slider, gradient-norm readout, bar chart)", width=480)
-
-    def readout_html(self) -> str:
-        return gradient_readout(self.slider.value)
-
-    def picture_png(self) -> bytes:
-        return bars_png(self.slider.value)
+        super().__init__([self.slider], "GradientWidget(depth slider, gradient-norm readout, bar chart)", width=480,
+                         readout=gradient_readout, picture=bars_png)
 
 
-def gradient_widget(description: str = "depth", value: int = MAX_DEPTH) -> GradientWidget:
-    """Build the depth slider; display its ``.box``."""
-    return GradientWidget(description, value)
+gradient_widget = GradientWidget  # the name the notebooks call
 
 
 def activation_spread(activation: str, init: str, depth: int = 10, width: int = 100, n: int = 500,

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..activations import Sigmoid
 from .formatting import fixed
-from .panel import FULL_LABEL, SliderPanel, figure_png
+from .panel import FULL_LABEL, SliderPanel, figure_png, frame_diagram
 
 #: Initial slider values; :func:`neuron_readout` uses them as its defaults.
 DEFAULT_WEIGHT = 1.0
@@ -132,18 +132,10 @@ class NeuronExplorer(SliderPanel):
         self.bias = widgets.FloatSlider(value=DEFAULT_BIAS, min=-5.0, max=5.0, step=0.1,
                                         readout_format=".1f", description=bias_description, style=style)
         super().__init__([self.weight, self.bias], "NeuronExplorer(weight and bias sliders of one sigmoid neuron)",
-                         width=int(FIGSIZE[0] * PNG_DPI))
-
-    def readout_html(self) -> str:
-        return neuron_readout(self.weight.value, self.bias.value)
-
-    def picture_png(self) -> bytes:
-        return curve_png(self.weight.value, self.bias.value)
+                         width=int(FIGSIZE[0] * PNG_DPI), readout=neuron_readout, picture=curve_png)
 
 
-def neuron_explorer(weight_description: str = "neuron w", bias_description: str = "neuron b") -> NeuronExplorer:
-    """Build the neuron widget; display its ``.box``."""
-    return NeuronExplorer(weight_description, bias_description)
+neuron_explorer = NeuronExplorer  # the name the notebooks call
 
 
 def draw_layer(ax, W, b=None, title: str | None = None):
@@ -182,10 +174,4 @@ def draw_layer(ax, W, b=None, title: str | None = None):
             ax.text(x_out + 0.35, y_out[j], f"$b_{j}$ = {np.asarray(b)[j]:g}", ha="left", va="center", fontsize=8)
     ax.text(x_in, height + 0.55, "inputs (k)", ha="center", fontsize=9, color="#444444")
     ax.text(x_out, height + 0.55, "neurons (j)", ha="center", fontsize=9, color="#444444")
-    ax.set_xlim(-0.6, 4.3)
-    ax.set_ylim(-0.5, height + 0.9)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
+    return frame_diagram(ax, (-0.6, 4.3), (-0.5, height + 0.9), title)

@@ -188,6 +188,4 @@ class PathWidget:
         self.picture.value = paths_png(change["new"])
 
 
-def path_widget(description: str = "step", value: int = 0) -> PathWidget:
-    """Build the step-through widget; display its ``.box``."""
-    return PathWidget(description, value)
+path_widget = PathWidget  # the name the notebooks call

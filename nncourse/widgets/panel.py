@@ -4,6 +4,7 @@ line, figures as PNG bytes, and a Play button that works on ipywidgets 7 and 8."
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import ipywidgets as widgets
 
@@ -28,13 +29,17 @@ class Panel(widgets.VBox):
 class SliderPanel:
     """The pattern every lesson widget repeats: controls, a readout and a picture that follow them.
 
-    Subclasses create their controls, then call ``super().__init__(controls, text, width)`` and
-    define :meth:`readout_html` and :meth:`picture_png`, which read the controls' values.
+    Subclasses create their controls, then call ``super().__init__(controls, text, width, ...)``
+    with ``readout`` and ``picture``: functions of the controls' values, in the order of
+    ``controls``, that return the readout's HTML and the picture's PNG bytes. (A subclass whose
+    readout needs more than the values overrides :meth:`readout_html` and :meth:`picture_png`.)
     Attributes: ``readout`` (HTML with class ``nncourse-readout``), ``picture`` (Image, PNG of
     ``width`` pixels) and ``box`` (the whole widget, to display; its text form is ``text``).
     """
 
-    def __init__(self, controls: list, text: str, width: int, row: list | None = None):
+    def __init__(self, controls: list, text: str, width: int, row: list | None = None,
+                 readout: Callable[..., str] | None = None, picture: Callable[..., bytes] | None = None):
+        self._controls, self._readout_of, self._picture_of = controls, readout, picture
         self.readout = widgets.HTML(value=self.readout_html())
         self.readout.add_class("nncourse-readout")
         self.picture = widgets.Image(value=self.picture_png(), format="png", width=width)
@@ -45,11 +50,11 @@ class SliderPanel:
 
     def readout_html(self) -> str:
         """The readout for the controls' current values."""
-        raise NotImplementedError
+        return self._readout_of(*(control.value for control in self._controls))
 
     def picture_png(self) -> bytes:
         """The picture for the controls' current values, as PNG bytes."""
-        raise NotImplementedError
+        return self._picture_of(*(control.value for control in self._controls))
 
     def _update(self, change=None) -> None:
         self.readout.value = self.readout_html()  # first: it is instant
@@ -94,6 +99,17 @@ def figure_png(draw, figsize: tuple[float, float], dpi: int = 80, adjust: dict |
     else:
         fig.tight_layout()
     return png(fig, dpi)
+
+
+def frame_diagram(ax, xlim: tuple[float, float], ylim: tuple[float, float], title: str = ""):
+    """Finish a drawn diagram: these limits, equal scales on both axes, no axis lines, the title if any."""
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
 
 
 def png(fig, dpi: int = 80) -> bytes:

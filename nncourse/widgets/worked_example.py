@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..activations import Sigmoid
 from ..data import worked_example
-from .panel import StepPanel, png
+from .panel import StepPanel, frame_diagram, png
 
 #: Layout of the picture: node name -> (x, y).
 POSITIONS: dict[str, tuple[float, float]] = {
@@ -230,13 +230,7 @@ def draw_network(
     if show_values:
         ax.text(5.55, 0.5, f"E = {fmt(v['E'])}", ha="center", va="center", fontsize=9,
                 fontweight="bold", color=HIGHLIGHT if "E" in highlight_nodes else "black")
-    ax.set_xlim(-0.55, 6.05)
-    ax.set_ylim(-0.85, 2.3)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
+    return frame_diagram(ax, (-0.55, 6.05), (-0.85, 2.3), title)
 
 
 def _circle(xy, r, **kwargs):
@@ -280,6 +274,4 @@ class StepThrough(StepPanel):
         return network_png(self.slider.value)
 
 
-def step_through(description: str = "factor") -> StepThrough:
-    """Build the step-through widget; display its ``.box``."""
-    return StepThrough(description)
+step_through = StepThrough  # the name the notebooks call
