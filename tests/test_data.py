@@ -3,16 +3,7 @@
 import numpy as np
 import pytest
 
-from nncourse.data import (
-    TOY_SETS,
-    MinMaxScaler,
-    StandardScaler,
-    load_digits,
-    make_toy,
-    minibatches,
-    one_hot,
-    split,
-)
+from nncourse.data import TOY_SETS, MinMaxScaler, StandardScaler, load_digits, make_toy, minibatches, one_hot, split
 
 
 @pytest.mark.parametrize("name", sorted(TOY_SETS))

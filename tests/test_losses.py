@@ -17,11 +17,25 @@ from nncourse.network import Network
 shapes = st.tuples(st.integers(1, 4), st.integers(1, 4))
 
 
-def sample(shape, seed, probabilities=False):
+def sample(shape, seed, loss):
+    """Outputs a and targets y that suit ``loss``: probabilities for BCE, rows of probabilities as
+    CrossEntropy's targets, any real numbers otherwise."""
     rng = np.random.default_rng(seed)
-    if probabilities:
+    if isinstance(loss, BCE):
         return rng.uniform(0.05, 0.95, shape), rng.uniform(0, 1, shape)
-    return rng.normal(size=shape), rng.normal(size=shape)
+    a, y = rng.normal(size=shape), rng.normal(size=shape)
+    if isinstance(loss, CrossEntropy):
+        y = np.abs(y) / np.abs(y).sum(axis=1, keepdims=True)
+    return a, y
+
+
+def sympy_value_and_grad(expr, a, y, a_val, y_val):
+    """``expr``'s value and its gradient with respect to the symbols ``a``, at a = a_val, y = y_val."""
+    n_rows, n_cols = a_val.shape
+    subs = {a[i, j]: a_val[i, j] for i in range(n_rows) for j in range(n_cols)}
+    subs.update({y[i, j]: y_val[i, j] for i in range(n_rows) for j in range(n_cols)})
+    grad = [[float(sp.diff(expr, a[i, j]).subs(subs)) for j in range(n_cols)] for i in range(n_rows)]
+    return float(expr.subs(subs)), np.array(grad)
 
 
 def sympy_loss(loss, n_rows, n_cols):
@@ -54,15 +68,9 @@ LOSSES = [MSE(), HalfSSE(), MAE(), BCE(), CrossEntropy()]
 @settings(max_examples=8, deadline=None)
 @given(shape=shapes, seed=st.integers(0, 10_000))
 def test_value_and_gradient_match_sympy(loss, shape, seed):
-    a_val, y_val = sample(shape, seed, probabilities=isinstance(loss, BCE))
-    if isinstance(loss, CrossEntropy):
-        y_val = np.abs(y_val) / np.abs(y_val).sum(axis=1, keepdims=True)  # rows of probabilities
-    expr, a, y = sympy_loss(loss, *shape)
-    subs = {a[i, j]: a_val[i, j] for i in range(shape[0]) for j in range(shape[1])}
-    subs.update({y[i, j]: y_val[i, j] for i in range(shape[0]) for j in range(shape[1])})
-    assert loss.fn(a_val, y_val) == pytest.approx(float(expr.subs(subs)), rel=1e-10)
-    grad = np.array([[float(sp.diff(expr, a[i, j]).subs(subs)) for j in range(shape[1])]
-                     for i in range(shape[0])])
+    a_val, y_val = sample(shape, seed, loss)
+    value, grad = sympy_value_and_grad(*sympy_loss(loss, *shape), a_val, y_val)
+    assert loss.fn(a_val, y_val) == pytest.approx(value, rel=1e-10)
     np.testing.assert_allclose(loss.grad(a_val, y_val), grad, rtol=1e-9, atol=1e-12)
 
 
@@ -70,8 +78,8 @@ def test_value_and_gradient_match_sympy(loss, shape, seed):
 @settings(max_examples=25, deadline=None)
 @given(shape=shapes, seed=st.integers(0, 10_000))
 def test_gradient_matches_finite_differences(loss, shape, seed):
-    a, y = sample(shape, seed, probabilities=isinstance(loss, BCE))
-    if isinstance(loss, CrossEntropy):
+    a, y = sample(shape, seed, loss)
+    if isinstance(loss, CrossEntropy):  # one-hot rows here: the case training meets
         y = np.eye(shape[1])[np.random.default_rng(seed).integers(0, shape[1], shape[0])]
     if isinstance(loss, MAE):
         a = a + np.where(np.abs(a - y) < 1e-3, 0.01, 0.0)  # keep away from the kink at a = y
@@ -153,13 +161,9 @@ def sympy_bce_logits(n_rows, n_cols):
 def test_bce_logits_value_and_gradient_match_sympy(shape, seed):
     rng = np.random.default_rng(seed)
     z_val, y_val = rng.normal(0, 3, shape), rng.uniform(0, 1, shape)
-    expr, z, y = sympy_bce_logits(*shape)
-    subs = {z[i, j]: z_val[i, j] for i in range(shape[0]) for j in range(shape[1])}
-    subs.update({y[i, j]: y_val[i, j] for i in range(shape[0]) for j in range(shape[1])})
+    value, grad = sympy_value_and_grad(*sympy_bce_logits(*shape), z_val, y_val)
     loss = BCEWithLogits()
-    assert loss.fn(z_val, y_val) == pytest.approx(float(expr.subs(subs)), rel=1e-10)
-    grad = np.array([[float(sp.diff(expr, z[i, j]).subs(subs)) for j in range(shape[1])]
-                     for i in range(shape[0])])
+    assert loss.fn(z_val, y_val) == pytest.approx(value, rel=1e-10)
     np.testing.assert_allclose(loss.grad(z_val, y_val), grad, rtol=1e-9, atol=1e-12)
 
 

@@ -91,30 +91,39 @@ def test_checkpoints_are_not_notebooks(tree: Path) -> None:
     assert outline.check(tree) == []
 
 
+def _edit_cells(path: Path, edit) -> None:
+    """Rewrite the notebook at ``path`` after ``edit(cells)`` has changed its cells in place."""
+    nb = nbformat.read(str(path), as_version=4)
+    edit(nb.cells)
+    nbformat.write(nb, str(path))
+
+
+def _set_header(path: Path, text: str) -> None:
+    """Give the notebook at ``path`` this first cell's source."""
+    _edit_cells(path, lambda cells: setattr(cells[0], "source", text))
+
+
+def _header(path: Path) -> str:
+    return nbformat.read(str(path), as_version=4).cells[0].source
+
+
 def test_header_differs(tree: Path) -> None:
     s = _first(tree)
     path = tree / s.notebook
-    nb = nbformat.read(str(path), as_version=4)
-    nb.cells[0].source = nb.cells[0].source.replace(f"{s.minutes} minutes", f"{s.minutes + 5} minutes")
-    nbformat.write(nb, str(path))
+    _set_header(path, _header(path).replace(f"{s.minutes} minutes", f"{s.minutes + 5} minutes"))
     _one_problem(tree, s.notebook, "header")
 
 
 def test_header_differs_by_trailing_newline(tree: Path) -> None:
     s = _first(tree)
     path = tree / s.notebook
-    nb = nbformat.read(str(path), as_version=4)
-    nb.cells[0].source += "\n"
-    nbformat.write(nb, str(path))
+    _set_header(path, _header(path) + "\n")
     _one_problem(tree, s.notebook, "header")
 
 
 def test_header_not_markdown(tree: Path) -> None:
     s = _first(tree)
-    path = tree / s.notebook
-    nb = nbformat.read(str(path), as_version=4)
-    nb.cells.insert(0, nbformat.v4.new_code_cell("import numpy as np"))
-    nbformat.write(nb, str(path))
+    _edit_cells(tree / s.notebook, lambda cells: cells.insert(0, nbformat.v4.new_code_cell("import numpy as np")))
     _one_problem(tree, s.notebook, "code cell")
     assert outline.write(tree) == []  # --write only ever edits a markdown first cell
     assert len(outline.check(tree)) == 1
@@ -160,21 +169,17 @@ def test_write_renumbers_an_exercise_header_found_by_its_title(tree: Path) -> No
     _, sections = outline.load(tree)
     s, other = sections[1], sections[2]
     path = tree / s.exercise
-    nb = nbformat.read(str(path), as_version=4)
-    nb.cells[0].source = f"# 99. {s.title}\n\nold badges"
-    nbformat.write(nb, str(path))
+    _set_header(path, f"# 99. {s.title}\n\nold badges")
     changed = outline.write(tree)
     assert changed == [f"{s.exercise}: header cell rewritten from course.yml"]
-    assert nbformat.read(str(path), as_version=4).cells[0].source == outline.header_markdown(s, "exercise")
-    assert nbformat.read(str(tree / other.exercise), as_version=4).cells[0].source == f"# Exercises {other.id}"
+    assert _header(path) == outline.header_markdown(s, "exercise")
+    assert _header(tree / other.exercise) == f"# Exercises {other.id}"
 
 
 def test_write_repairs_headers_and_readme_only(tree: Path) -> None:
     s = _first(tree)
     path = tree / s.notebook
-    nb = nbformat.read(str(path), as_version=4)
-    nb.cells[0].source = "# 01. An old title"
-    nbformat.write(nb, str(path))
+    _set_header(path, "# 01. An old title")
     before = path.read_text(encoding="utf-8")
     readme = tree / "README.md"
     readme.write_text(readme.read_text(encoding="utf-8").replace("40 min", "45 min", 1), encoding="utf-8")
@@ -208,10 +213,7 @@ def test_cli_check_and_write_exit_codes(tree: Path, monkeypatch, capsys) -> None
     assert "outline OK" in capsys.readouterr().out
 
     s = _first(tree)
-    path = tree / s.notebook
-    nb = nbformat.read(str(path), as_version=4)
-    nb.cells[0].source = "# stale"
-    nbformat.write(nb, str(path))
+    _set_header(tree / s.notebook, "# stale")
     (tree / s.exercise).unlink()
     assert cli.main(["outline", "--check"]) == 1
     out = capsys.readouterr().out
