@@ -47,16 +47,17 @@ class Optimizer:
             raise ValueError(
                 f"params and grads must pair up; got {len(params)} params and {len(grads)} grads."
             )
-        decay = [True] * len(params) if decay is None else list(decay)
-        if len(decay) != len(params) or not all(isinstance(d, (bool, np.bool_)) for d in decay):
-            raise ValueError(
-                f"decay must hold one True/False per parameter ({len(params)} of them); got {decay!r}."
-            )
+        if decay is not None:
+            decay = list(decay)
+            if len(decay) != len(params) or not all(isinstance(d, (bool, np.bool_)) for d in decay):
+                raise ValueError(
+                    f"decay must hold one True/False per parameter ({len(params)} of them); got {decay!r}."
+                )
         if not self.state:
             self.state = [{} for _ in params]
         self.t += 1
         wd = self.weight_decay
-        for p, g, s, d in zip(params, grads, self.state, decay):
+        for p, g, s, d in zip(params, grads, self.state, decay or [True] * len(params)):
             if d and wd:
                 if self.decoupled:
                     p *= 1 - self.lr * wd

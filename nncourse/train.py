@@ -237,8 +237,8 @@ class _Run:
             dWs = [dW + g for dW, g in zip(dWs, l2_penalty_grad(self.net.weights, self.l2))]
         if self.clip_norm is not None:
             clip_grad_norm(dWs + dbs, self.clip_norm)
-        L = len(dWs)
-        self.opt.step(self.net.weights + self.net.biases, dWs + dbs, [True] * L + [False] * L)
+        decay = [True] * len(dWs) + [False] * len(dbs) if self.opt.weight_decay else None  # None: nothing decays
+        self.opt.step(self.net.weights + self.net.biases, dWs + dbs, decay)
 
 
 def _progress_bar(total: int):

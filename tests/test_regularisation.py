@@ -129,8 +129,12 @@ def test_train_passes_decay_true_for_weights_false_for_biases():
             seen.append(decay)
             super().step(params, grads, decay)
 
-    train(Network([2, 3, 3, 1], seed=0), X, Y, "bce", optimizer=Spy(lr=0.1), epochs=1, batch_size=None)
+    train(Network([2, 3, 3, 1], seed=0), X, Y, "bce", optimizer=Spy(lr=0.1, weight_decay=0.01), epochs=1,
+          batch_size=None)
     assert seen == [[True, True, True, False, False, False]]
+    seen.clear()  # without weight decay there is nothing to say: train passes None
+    train(Network([2, 3, 3, 1], seed=0), X, Y, "bce", optimizer=Spy(lr=0.1), epochs=1, batch_size=None)
+    assert seen == [None]
 
 
 def test_train_clips_after_backprop_before_the_step():
