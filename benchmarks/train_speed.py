@@ -53,6 +53,21 @@ def hidden_fns(activation):
     return f, df_from_a
 
 
+def initial_parameters(sizes):
+    """Copies of the weights and biases ``Network(sizes, seed=0)`` starts from."""
+    net = Network(sizes, seed=0)
+    return [W.copy() for W in net.weights], [b.copy() for b in net.biases]
+
+
+def shuffled_batches(n, epochs):
+    """The index arrays of each mini-batch, epoch after epoch: a fresh permutation of range(n) per epoch."""
+    rng = np.random.default_rng(0)
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        for first in range(0, n, BATCH):
+            yield order[first:first + BATCH]
+
+
 def run_nncourse(sizes, activation, X, Y, epochs):
     net = Network(sizes, activation=activation, output_activation="linear", seed=0)
     start = time.perf_counter()
@@ -62,68 +77,56 @@ def run_nncourse(sizes, activation, X, Y, epochs):
 
 def run_numpy(sizes, activation, X, Y, epochs):
     """The least code that trains the same model: vectorised over the mini-batch."""
-    net = Network(sizes, seed=0)
-    Ws, bs = [W.copy() for W in net.weights], [b.copy() for b in net.biases]
+    Ws, bs = initial_parameters(sizes)
     f, df = hidden_fns(activation)
-    rng = np.random.default_rng(0)
-    n = len(X)
     start = time.perf_counter()
-    for _ in range(epochs):
-        order = rng.permutation(n)
-        for first in range(0, n, BATCH):
-            idx = order[first:first + BATCH]
-            a, zs, acts = X[idx], [], [X[idx]]
-            for W, b in zip(Ws[:-1], bs[:-1]):
-                z = a @ W.T + b
-                a = f(z)
-                zs.append(z)
-                acts.append(a)
-            logits = a @ Ws[-1].T + bs[-1]
-            p = np.exp(logits - logits.max(axis=1, keepdims=True))
-            p /= p.sum(axis=1, keepdims=True)
-            delta = (p - Y[idx]) / len(idx)
-            for layer in range(len(Ws) - 1, -1, -1):
-                dW, db = delta.T @ acts[layer], delta.sum(axis=0)
-                if layer > 0:
-                    delta = (delta @ Ws[layer]) * df(acts[layer], zs[layer - 1])
-                Ws[layer] -= LR * dW
-                bs[layer] -= LR * db
+    for idx in shuffled_batches(len(X), epochs):
+        a, zs, acts = X[idx], [], [X[idx]]
+        for W, b in zip(Ws[:-1], bs[:-1]):
+            z = a @ W.T + b
+            a = f(z)
+            zs.append(z)
+            acts.append(a)
+        logits = a @ Ws[-1].T + bs[-1]
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        delta = (p - Y[idx]) / len(idx)
+        for layer in range(len(Ws) - 1, -1, -1):
+            dW, db = delta.T @ acts[layer], delta.sum(axis=0)
+            if layer > 0:
+                delta = (delta @ Ws[layer]) * df(acts[layer], zs[layer - 1])
+            Ws[layer] -= LR * dW
+            bs[layer] -= LR * db
     return time.perf_counter() - start
 
 
 def run_per_sample(sizes, activation, X, Y, epochs):
     """Classic textbook style: backprop one example at a time, sum over the mini-batch."""
-    net = Network(sizes, seed=0)
-    Ws = [W.copy() for W in net.weights]
-    bs = [b.copy().reshape(-1, 1) for b in net.biases]
+    Ws, bs = initial_parameters(sizes)
+    bs = [b.reshape(-1, 1) for b in bs]
     f, df = hidden_fns(activation)
-    rng = np.random.default_rng(0)
-    n = len(X)
     start = time.perf_counter()
-    for _ in range(epochs):
-        order = rng.permutation(n)
-        for first in range(0, n, BATCH):
-            idx = order[first:first + BATCH]
-            gW = [np.zeros_like(W) for W in Ws]
-            gb = [np.zeros_like(b) for b in bs]
-            for i in idx:
-                a, zs, acts = X[i].reshape(-1, 1), [], [X[i].reshape(-1, 1)]
-                for W, b in zip(Ws[:-1], bs[:-1]):
-                    z = W @ a + b
-                    a = f(z)
-                    zs.append(z)
-                    acts.append(a)
-                logits = Ws[-1] @ a + bs[-1]
-                p = np.exp(logits - logits.max())
-                delta = p / p.sum() - Y[i].reshape(-1, 1)
-                for layer in range(len(Ws) - 1, -1, -1):
-                    gW[layer] += delta @ acts[layer].T
-                    gb[layer] += delta
-                    if layer > 0:
-                        delta = (Ws[layer].T @ delta) * df(acts[layer], zs[layer - 1])
-            for layer in range(len(Ws)):
-                Ws[layer] -= LR * gW[layer] / len(idx)
-                bs[layer] -= LR * gb[layer] / len(idx)
+    for idx in shuffled_batches(len(X), epochs):
+        gW = [np.zeros_like(W) for W in Ws]
+        gb = [np.zeros_like(b) for b in bs]
+        for i in idx:
+            a, zs, acts = X[i].reshape(-1, 1), [], [X[i].reshape(-1, 1)]
+            for W, b in zip(Ws[:-1], bs[:-1]):
+                z = W @ a + b
+                a = f(z)
+                zs.append(z)
+                acts.append(a)
+            logits = Ws[-1] @ a + bs[-1]
+            p = np.exp(logits - logits.max())
+            delta = p / p.sum() - Y[i].reshape(-1, 1)
+            for layer in range(len(Ws) - 1, -1, -1):
+                gW[layer] += delta @ acts[layer].T
+                gb[layer] += delta
+                if layer > 0:
+                    delta = (Ws[layer].T @ delta) * df(acts[layer], zs[layer - 1])
+        for layer in range(len(Ws)):
+            Ws[layer] -= LR * gW[layer] / len(idx)
+            bs[layer] -= LR * gb[layer] / len(idx)
     return time.perf_counter() - start
 
 
@@ -140,16 +143,12 @@ def run_torch(sizes, activation, X, Y, epochs):
     opt = torch.optim.SGD(model.parameters(), lr=LR)
     loss_fn = torch.nn.CrossEntropyLoss()
     Xt, yt = torch.from_numpy(X), torch.from_numpy(Y.argmax(axis=1))
-    rng = np.random.default_rng(0)
-    n = len(X)
     start = time.perf_counter()
-    for _ in range(epochs):
-        order = torch.from_numpy(rng.permutation(n))
-        for first in range(0, n, BATCH):
-            idx = order[first:first + BATCH]
-            opt.zero_grad()
-            loss_fn(model(Xt[idx]), yt[idx]).backward()
-            opt.step()
+    for idx in shuffled_batches(len(X), epochs):
+        idx = torch.from_numpy(idx)
+        opt.zero_grad()
+        loss_fn(model(Xt[idx]), yt[idx]).backward()
+        opt.step()
     return time.perf_counter() - start
 
 
