@@ -66,16 +66,10 @@ def descend(theta0, lr, steps):
     return np.array(thetas)
 
 
-@QUESTIONS.ask_value(
-    "q3",
-    2,
-    "Choose a learning rate that converges",
-    name="lr_good",
-    hints=(
-        "Each step multiplies θ by the factor r = 1 − 10·lr: what must be true of r?",
-        "Aim for |r| = |1 − 10·lr| well below 1, e.g. r near 0.5 or 0 (lr = 1/10 lands in one step).",
-    ),
-)
+@QUESTIONS.ask_value("q3", 2, "Choose a learning rate that converges", name="lr_good", hints=(
+    "Each step multiplies θ by the factor r = 1 − 10·lr: what must be true of r?",
+    "Aim for |r| = |1 − 10·lr| well below 1, e.g. r near 0.5 or 0 (lr = 1/10 lands in one step).",
+))
 @validates_learning_rate
 def converges(lr: float) -> tuple[bool, str]:
     """Does gradient descent on C(θ) = 5θ² from θ = 1 reach |θ| < 1e-6 within 50 steps?
@@ -185,16 +179,10 @@ def descend_quadratic(p0, lr, steps, k):
 K_2D, STEPS_2D, GOAL_2D = (4.0, 16.0), 40, 1e-6
 
 
-@QUESTIONS.ask_value(
-    "q7",
-    2,
-    "A learning rate for two curvatures",
-    name="lr_2d",
-    hints=(
-        "On C = 2x² + 8y² the curvatures are 4 and 16: x is multiplied by r_x = 1 − 4·lr and y by r_y = 1 − 16·lr.",
-        "Both |r_x| and |r_y| must be small enough that |r|^40 < 1e-6: write both conditions as ranges of lr.",
-    ),
-)
+@QUESTIONS.ask_value("q7", 2, "A learning rate for two curvatures", name="lr_2d", hints=(
+    "On C = 2x² + 8y² the curvatures are 4 and 16: x is multiplied by r_x = 1 − 4·lr and y by r_y = 1 − 16·lr.",
+    "Both |r_x| and |r_y| must be small enough that |r|^40 < 1e-6: write both conditions as ranges of lr.",
+))
 @validates_learning_rate
 def converges_2d(lr: float) -> tuple[bool, str]:
     """Does gradient descent on C(x, y) = 2x² + 8y² from (1, 1) get |x| and |y| below 1e-6 in 40 steps?

@@ -84,13 +84,9 @@ def n_updates(n, batch_size, epochs):
     return math.ceil(n / batch_size) * epochs
 
 
-@QUESTIONS.ask_value(
-    "q3",
-    2,
-    "Choose a learning rate that trains",
-    name="lr_choice",
-    hints=("Try 0.01, 0.1, 1 and 10 with the cell below and watch the accuracy.",),
-)
+@QUESTIONS.ask_value("q3", 2, "Choose a learning rate that trains", name="lr_choice", hints=(
+    "Try 0.01, 0.1, 1 and 10 with the cell below and watch the accuracy.",
+))
 @validates_learning_rate
 def trains_well(lr: float) -> tuple[bool, str]:
     """Does mini-batch SGD with this lr reach 85% training accuracy on the "circle" set in 30 epochs?
@@ -392,16 +388,10 @@ def _numbers(value, what: str) -> tuple[list[float] | None, str]:
     return numbers, ""
 
 
-@QUESTIONS.ask_value(
-    "q8",
-    3,
-    "A learning rate justified by a measurement",
-    name="lr_evidence",
-    hints=(
-        "Measure val_loss_after(lr) for learning rates a factor of about 3 apart, e.g. 0.1, 0.3, 1, 3, 10.",
-        "Your choice needs a smaller and a larger learning rate measured beside it, both with a higher loss.",
-    ),
-)
+@QUESTIONS.ask_value("q8", 3, "A learning rate justified by a measurement", name="lr_evidence", hints=(
+    "Measure val_loss_after(lr) for learning rates a factor of about 3 apart, e.g. 0.1, 0.3, 1, 3, 10.",
+    "Your choice needs a smaller and a larger learning rate measured beside it, both with a higher loss.",
+))
 def lr_justified(evidence) -> tuple[bool, str]:
     """Is ``{"lrs": [...], "val_losses": [...], "chosen": lr}`` a measurement that justifies ``chosen``?
 

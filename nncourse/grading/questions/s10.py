@@ -95,16 +95,10 @@ def adam_step(w, m, v, g, t, lr, beta1, beta2, eps):
     return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 
 
-@QUESTIONS.ask_value(
-    "q3",
-    2,
-    "A learning rate for the narrow valley",
-    name="lr_valley",
-    hints=(
-        "With momentum μ, the steep direction (curvature 25) diverges when lr·25 > 2(1 + μ).",
-        "Any lr comfortably between about 0.003 and 0.15 works; try 0.05.",
-    ),
-)
+@QUESTIONS.ask_value("q3", 2, "A learning rate for the narrow valley", name="lr_valley", hints=(
+    "With momentum μ, the steep direction (curvature 25) diverges when lr·25 > 2(1 + μ).",
+    "Any lr comfortably between about 0.003 and 0.15 works; try 0.05.",
+))
 @validates_learning_rate
 def valley_converges(lr: float) -> tuple[bool, str]:
     """Momentum (μ = 0.9) on f(θ) = ½(θ1² + 25·θ2²) from θ = (−4, 1): is ‖θ‖ < 1e-3 after 200 steps?"""

@@ -55,16 +55,10 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 OPTIMIZERS = ("sgd", "momentum", "adam")
 
 
-@QUESTIONS.ask_value(
-    "q3",
-    3,
-    "A configuration that learns the moons",
-    name="moons_config",
-    hints=(
-        "Try the cell below with one small hidden layer first: it stalls near 85%, its boundary almost straight.",
-        "Two hidden layers of ReLU units, trained with Adam, learn the curved boundary.",
-    ),
-)
+@QUESTIONS.ask_value("q3", 3, "A configuration that learns the moons", name="moons_config", hints=(
+    "Try the cell below with one small hidden layer first: it stalls near 85%, its boundary almost straight.",
+    "Two hidden layers of ReLU units, trained with Adam, learn the curved boundary.",
+))
 def moons_config_ok(cfg) -> tuple[bool, str]:
     """Train the configuration on make_toy("moons", 200, noise=0.15) and ask for 95% training accuracy.
 
