@@ -164,7 +164,8 @@ class Network:
         multiplies a^(l), (batch, n_l), None for a layer without dropout; None when no mask was used)
         for :meth:`backprop`. ``masks=`` fixes them, in either mode (for gradient checks).
         """
-        masks = self._masks_for(X.shape[0], masks)
+        if masks is not None or (self.training and any(self.dropout)):
+            masks = self._masks_for(X.shape[0], masks)
         zs, activations = [], [X]
         for layer, (W, b) in enumerate(zip(self.weights, self.biases)):
             z = activations[-1] @ W.T + b
@@ -176,11 +177,9 @@ class Network:
         self.masks = masks
         return zs, activations
 
-    def _masks_for(self, batch: int, masks: Masks) -> list[np.ndarray | None] | None:
-        """The dropout masks for a batch: the given ones (checked), fresh ones in training mode, or None."""
+    def _masks_for(self, batch: int, masks: Masks) -> list[np.ndarray | None]:
+        """The dropout masks for a batch: the given ones (checked), or fresh ones in training mode."""
         if masks is None:
-            if not (self.training and any(self.dropout)):
-                return None
             return [dropout_mask((batch, n), p, self.rng) if p > 0 else None
                     for n, p in zip(self.sizes[1:-1], self.dropout)]
         masks = list(masks)
