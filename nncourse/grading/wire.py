@@ -31,6 +31,7 @@ def _np():
 
 
 def _sigmoid(x):
+    # Its own σ, the same formula as nncourse.activations.Sigmoid: this module must run without nncourse.
     np = _np()
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
 

@@ -1,4 +1,5 @@
-"""Small helpers shared by the question banks: σ, σ′, the worked example as test-case data,
+"""Small helpers shared by the question banks: σ, σ′ and softmax (the package's own, from
+:mod:`nncourse.activations`), the worked example as test-case data,
 and a sigmoid network's backward pass with the classic backprop mistakes (sections 06 and 08)."""
 
 from __future__ import annotations
@@ -7,20 +8,29 @@ from functools import partial
 
 import numpy as np
 
+from ...activations import Sigmoid, Softmax
 from ...data import worked_example
 from ...network import BACKPROP, BackwardSteps, Network
 from ..spec import Mistake
 
+_SIGMOID, _SOFTMAX = Sigmoid(), Softmax()
+
 
 def sig(z) -> np.ndarray:
-    """σ(z) = 1 / (1 + e^(−z)), elementwise."""
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+    """σ(z) = 1 / (1 + e^(−z)), elementwise (:class:`nncourse.activations.Sigmoid`)."""
+    return _SIGMOID.fn(np.asarray(z, dtype=float))
 
 
 def dsig(z) -> np.ndarray:
     """σ′(z) = σ(z)(1 − σ(z)), elementwise."""
     s = sig(z)
     return s * (1.0 - s)
+
+
+def softmax(z) -> np.ndarray:
+    """Row-wise softmax of logits z (batch, K), shifted by each row's maximum so e^z cannot overflow
+    (:class:`nncourse.activations.Softmax`)."""
+    return _SOFTMAX.fn(np.asarray(z, dtype=float))
 
 
 def worked_case() -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ... import gradcheck
 from ..spec import Bank, Mistake
 from .common import dsig, sig
 
@@ -84,8 +85,8 @@ def h_prime(x):
     hints=("The slope of the chord through x − ε and x + ε.", "(f(x + eps) − f(x − eps)) / (2 * eps)"),
 )
 def central_difference(f, x, eps):
-    """(f(x + ε) − f(x − ε)) / (2ε)."""
-    return (f(x + eps) - f(x - eps)) / (2 * eps)
+    """(f(x + ε) − f(x − ε)) / (2ε): the package's :func:`nncourse.gradcheck.central_difference`."""
+    return gradcheck.central_difference(f, x, h=eps)
 
 
 @QUESTIONS.ask(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..spec import Bank, Mistake
+from .common import softmax
 
 AY = (
     {"a": [[0.2, 0.9], [0.5, 0.1], [1.5, -0.3]], "y": [[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]]},
@@ -122,12 +123,6 @@ def half_sse_grad(a, y):
 
 
 QUESTIONS.written("q5", 2, "Outliers and confident mistakes")
-
-
-def softmax(z):
-    """Row-wise softmax of logits z (batch, K), shifted by each row's maximum so e^z cannot overflow."""
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def _softmax_unshifted(z):

@@ -11,7 +11,7 @@ import numpy as np
 
 from ...network import BACKPROP
 from ..spec import Bank, Mistake
-from .common import BACKPROP_MISTAKES, backprop_mistakes, sig, sigmoid_backprop
+from .common import BACKPROP_MISTAKES, backprop_mistakes, sig, sigmoid_backprop, softmax
 
 
 def _net(sizes, batch, seed):
@@ -167,11 +167,6 @@ def broken_layer(dWs_bp, dWs_num, base=1):
 QUESTIONS.written("q5", 2, "Why backprop is cheap")
 
 
-def _softmax(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def _softmax_mistake(**options):
     def variant(X, Y, Ws, bs):
         return softmax_backward(X, Y, Ws, bs, **options)
@@ -232,7 +227,7 @@ def softmax_backward(X, Y, Ws, bs, steps=BACKPROP, average=True, output_prime=Fa
     net.weights, net.biases = Ws, [np.asarray(b, dtype=float) for b in bs]
     X, Y, loss = net.check_data(X, Y, "cross_entropy")
     zs, activations = net.feedforward(X)
-    P = _softmax(zs[-1])
+    P = softmax(zs[-1])
     delta = loss.grad(activations[-1], Y)  # (P − Y)/B
     if output_prime:
         delta = delta * P * (1 - P)
