@@ -9,8 +9,10 @@ trees differ only in their ``nncourse``.
 
 Two measures, each as the ratio (this checkout) / (REV):
 
-- instructions, counted by valgrind's callgrind: the same count every run, whatever else the
-  machine is doing. Training's count is a run that trains minus a run that stops just before
+- instructions, counted by valgrind's callgrind: unaffected by whatever else the machine is doing,
+  but not quite the same every run (one tree, four runs on 2026-12-04: 48.9 to 49.7 M for the
+  small model, 132.28 to 132.37 M for the large one), so a ratio within about 1.02 of 1 is no
+  measurable difference. Training's count is a run that trains minus a run that stops just before
   ``train`` (imports, data, network), so start-up does not dilute the ratio.
 - seconds per epoch, the best of ``--repeats`` runs, the two trees interleaved so that a busy
   moment hits both alike.
